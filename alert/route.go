@@ -1,0 +1,86 @@
+package alert
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/vigia-project/vigia/fusion"
+)
+
+// routeStep is the time step of the prediction that finds whose waters a
+// track will enter within the horizon.
+const routeStep = 30 * time.Second
+
+// route applies the sharing policy to a track at now:
+//
+//  1. the agencies of the country whose waters hold the track;
+//  2. the agencies of the next country whose waters it is predicted to enter
+//     within the horizon (straight-line prediction at its current velocity);
+//  3. on the high seas (no country's waters, or a country with no configured
+//     agency), the agencies configured for the high seas;
+//  4. a critical alert goes to every agency.
+//
+// Every route carries its reason. Rule 3 of SPEC §5 (within 10 nm of a
+// maritime boundary, both sides) needs the boundary lines and comes with them.
+func (m *Manager) route(v *view, now time.Time, eng *fusion.Engine, severity string) (Where, *Heading, []Route) {
+	var routes []Route
+	add := func(agency, reason string) {
+		for _, r := range routes {
+			if r.Agency == agency {
+				return
+			}
+		}
+		routes = append(routes, Route{Agency: agency, Reason: reason})
+	}
+	here := m.zones.At(v.pos.Lat, v.pos.Lon)
+	where := Where{Country: here.Country, Zone: here.Kind}
+	if here.Country == "" {
+		where.Zone = "high_seas"
+	}
+	for _, a := range m.p.Agencies {
+		if here.Country != "" && a.Country == here.Country {
+			add(a.ID, fmt.Sprintf("track in %s %s", here.Country, here.Kind))
+		}
+	}
+
+	var heading *Heading
+	frame := eng.Frame()
+	for dt := routeStep; dt <= m.p.Horizon; dt += routeStep {
+		s := dt.Seconds()
+		p := frame.FromENU(v.x[0]+v.x[2]*s, v.x[1]+v.x[3]*s, 0)
+		z := m.zones.At(p.Lat, p.Lon)
+		if z.Country == "" || z.Country == here.Country {
+			continue
+		}
+		eta := now.Add(dt)
+		heading = &Heading{Country: z.Country, Zone: z.Kind, ETA: fmtTime(eta)}
+		for _, a := range m.p.Agencies {
+			if a.Country == z.Country {
+				add(a.ID, fmt.Sprintf("predicted to enter %s %s by %s (within %s)", z.Country, z.Kind, fmtTime(eta), dt))
+			}
+		}
+		break
+	}
+
+	if len(routes) == 0 {
+		for _, id := range m.p.HighSeas {
+			add(id, "no agency's waters hold the track: configured for the high seas")
+		}
+	}
+	if severity == "critical" && m.p.CriticalToAll {
+		for _, a := range m.p.Agencies {
+			add(a.ID, "critical: shared with every agency")
+		}
+	}
+	slices.SortFunc(routes, func(a, b Route) int {
+		if a.Agency < b.Agency {
+			return -1
+		}
+		if a.Agency > b.Agency {
+			return 1
+		}
+		return 0
+	})
+	return where, heading, routes
+}

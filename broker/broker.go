@@ -1,0 +1,100 @@
+// Package broker runs the embedded MQTT broker (mochi-mqtt) that Vigia
+// starts when its configuration names no external broker, so the demo and
+// most tests need nothing installed. Its per-client queues are sized so that
+// QoS 1 messages to a lagging subscriber are not silently dropped at
+// mochi's defaults, and whatever it still drops is counted.
+package broker
+
+import (
+	"fmt"
+	"log/slog"
+	"net"
+	"sync"
+	"sync/atomic"
+
+	mqtt "github.com/mochi-mqtt/server/v2"
+	"github.com/mochi-mqtt/server/v2/hooks/auth"
+	"github.com/mochi-mqtt/server/v2/listeners"
+)
+
+// Options sizes the embedded broker.
+type Options struct {
+	// Addr is the TCP address to listen on; "127.0.0.1:0" picks a free port.
+	Addr string
+	// MaxInflight is the per-client window of unacknowledged QoS 1/2 messages (≤ 65535).
+	MaxInflight int
+	// MaxPending is the per-client queue of messages waiting to be written.
+	MaxPending int
+	// Logger receives the broker's warnings; nil discards them.
+	Logger *slog.Logger
+}
+
+// Broker is a running embedded MQTT broker.
+type Broker struct {
+	srv  *mqtt.Server
+	addr string
+
+	closeOnce sync.Once
+	done      chan struct{}
+}
+
+// Start listens on opts.Addr and serves MQTT until Close.
+func Start(opts Options) (*Broker, error) {
+	if opts.MaxInflight <= 0 || opts.MaxInflight > 65535 {
+		return nil, fmt.Errorf("broker: max_inflight %d out of range 1..65535", opts.MaxInflight)
+	}
+	if opts.MaxPending <= 0 || opts.MaxPending > 1<<30 {
+		return nil, fmt.Errorf("broker: max_pending %d out of range", opts.MaxPending)
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	caps := mqtt.NewDefaultServerCapabilities()
+	caps.MaximumInflight = uint16(opts.MaxInflight)
+	caps.MaximumClientWritesPending = int32(opts.MaxPending)
+	caps.ReceiveMaximum = uint16(min(opts.MaxInflight, 65535))
+	srv := mqtt.New(&mqtt.Options{Capabilities: caps, Logger: log, InlineClient: false})
+	// mochi refuses every client unless an auth hook is added. Access control
+	// per agency is a later step; the embedded broker listens on loopback by default.
+	if err := srv.AddHook(new(auth.AllowHook), nil); err != nil {
+		return nil, fmt.Errorf("broker: %w", err)
+	}
+	ln, err := net.Listen("tcp", opts.Addr)
+	if err != nil {
+		return nil, fmt.Errorf("broker: listen on %s: %w", opts.Addr, err)
+	}
+	if err := srv.AddListener(listeners.NewNet("tcp", ln)); err != nil {
+		ln.Close()
+		return nil, fmt.Errorf("broker: %w", err)
+	}
+	b := &Broker{srv: srv, addr: ln.Addr().String(), done: make(chan struct{})}
+	if err := srv.Serve(); err != nil {
+		ln.Close()
+		return nil, fmt.Errorf("broker: serve: %w", err)
+	}
+	return b, nil
+}
+
+// Addr returns the address the broker listens on (host:port).
+func (b *Broker) Addr() string { return b.addr }
+
+// URL returns the broker's URL for MQTT clients.
+func (b *Broker) URL() string { return "tcp://" + b.addr }
+
+// Dropped returns how many messages the broker has dropped: writes refused
+// because a client's pending queue was full, and QoS>0 messages refused
+// because a client's inflight window was full.
+func (b *Broker) Dropped() (pendingFull, inflightFull int64) {
+	return atomic.LoadInt64(&b.srv.Info.MessagesDropped), atomic.LoadInt64(&b.srv.Info.InflightDropped)
+}
+
+// Close disconnects every client and stops listening. It is safe to call twice.
+func (b *Broker) Close() error {
+	var err error
+	b.closeOnce.Do(func() {
+		err = b.srv.Close()
+		close(b.done)
+	})
+	return err
+}

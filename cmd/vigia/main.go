@@ -1,0 +1,79 @@
+// Command vigia is the Vigia surveillance daemon and its tools:
+//
+//	vigia demo  [-for DUR] [-http ADDR] [-speed X]   the whole system on one machine
+//	vigia run   [-config FILE]                       the daemon
+//	vigia check [-config FILE]                       validate a configuration and show its settings
+//
+// main only wires: the work is in the packages.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/vigia-project/vigia/config"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+const usage = `usage: vigia <command> [flags]
+
+commands:
+  demo   [-for DUR] [-http ADDR] [-speed X] [-seed N] [-mqtt ADDR] [-v]
+         embedded broker, simulated Rio Grande scene, the daemon; prints alerts as they are raised
+  run    [-config FILE]   the daemon (built-in configuration when -config is not given)
+  check  [-config FILE]   validate a configuration; print every setting and where it came from
+
+Run 'vigia <command> -h' for a command's flags.
+`
+
+// run dispatches a command line and returns the exit code.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	switch args[0] {
+	case "demo":
+		return cmdDemo(ctx, args[1:], stdout, stderr)
+	case "run":
+		return cmdRun(ctx, args[1:], stdout, stderr)
+	case "check":
+		return cmdCheck(args[1:], stdout, stderr)
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "vigia: unknown command %q\n\n%s", args[0], usage)
+		return 2
+	}
+}
+
+// loadConfig reads path, or the built-in configuration when path is empty.
+func loadConfig(path string) (*config.Config, error) {
+	if path == "" {
+		return config.Builtin()
+	}
+	return config.Load(path)
+}
+
+// newLogger returns the structured logger the configuration asks for.
+func newLogger(w io.Writer, c config.Log) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(c.Level))
+	opts := &slog.HandlerOptions{Level: level}
+	if c.Format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}

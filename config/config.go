@@ -1,0 +1,262 @@
+// Package config holds every setting of a Vigia instance in one struct,
+// loaded from strict YAML (an unknown or misspelt key is an error naming the
+// file, line and key), with defaults filled in one place (defaults.go) and
+// validated in one place (validate.go). The built-in configuration
+// (builtin.yaml, embedded) describes the demo deployment off the Rio Grande.
+package config
+
+import (
+	"time"
+)
+
+// Config is the whole configuration of one Vigia instance.
+type Config struct {
+	// Instance names this instance; it prefixes alert ids and the status topic.
+	Instance string `yaml:"instance"`
+	// TopicPrefix is prepended to every MQTT topic ("vigia/").
+	TopicPrefix string `yaml:"topic_prefix"`
+	// Region is the area this instance owns; its origin anchors the local tangent plane.
+	Region Region `yaml:"region"`
+	// Broker says which MQTT broker to use: an external one by URL, or the embedded one.
+	Broker Broker `yaml:"broker"`
+	// HTTP is the metrics and health endpoint.
+	HTTP HTTP `yaml:"http"`
+	// Ingest bounds what the daemon accepts from gateways.
+	Ingest Ingest `yaml:"ingest"`
+	// Tracker tunes association, filtering and track management.
+	Tracker Tracker `yaml:"tracker"`
+	// Rules holds each behaviour rule's thresholds.
+	Rules Rules `yaml:"rules"`
+	// Sharing is the policy that routes alerts to agencies.
+	Sharing Sharing `yaml:"sharing"`
+	// Zones names the maritime zone polygons; empty means the built-in set.
+	Zones Zones `yaml:"zones"`
+	// Sensors are the gateways this instance listens to.
+	Sensors []Sensor `yaml:"sensors"`
+	// Agencies are the coast guards alerts are shared with.
+	Agencies []Agency `yaml:"agencies"`
+	// Assets are interceptors known before any live position arrives.
+	Assets []Asset `yaml:"assets"`
+	// Log sets the structured log output.
+	Log Log `yaml:"log"`
+
+	// File is the path the configuration was read from ("builtin" for the built-in one).
+	File string `yaml:"-"`
+	// sources maps a setting's path (e.g. "tracker.gate_chi2") to the line it was set on.
+	sources map[string]int
+}
+
+// Region is the area an instance owns.
+type Region struct {
+	// Name is a human name for the region ("rio-grande").
+	Name string `yaml:"name"`
+	// Origin is the local tangent plane's origin; pick the region's centre.
+	Origin Position `yaml:"origin"`
+}
+
+// Position is a geodetic position in degrees and metres above the ellipsoid.
+type Position struct {
+	Lat float64 `yaml:"lat"`
+	Lon float64 `yaml:"lon"`
+	Alt float64 `yaml:"alt_m"`
+}
+
+// Broker configures the MQTT connection.
+type Broker struct {
+	// URL of an external broker (tcp://host:1883, ssl://…); empty starts the embedded broker.
+	URL string `yaml:"url"`
+	// Listen is the embedded broker's TCP address (used only when URL is empty).
+	Listen string `yaml:"listen"`
+	// ClientID is the daemon's fixed MQTT client id; default "vigia-{instance}".
+	ClientID string `yaml:"client_id"`
+	// Username and Password authenticate to an external broker.
+	Username string `yaml:"username"`
+	// Password authenticates to an external broker.
+	Password string `yaml:"password"`
+	// KeepAlive is the MQTT keep-alive interval.
+	KeepAlive time.Duration `yaml:"keep_alive"`
+	// ConnectTimeout bounds each connection attempt.
+	ConnectTimeout time.Duration `yaml:"connect_timeout"`
+	// MaxInflight is the embedded broker's per-client window of unacknowledged QoS 1/2 messages.
+	MaxInflight int `yaml:"max_inflight"`
+	// MaxPending is the embedded broker's per-client queue of messages waiting to be written.
+	MaxPending int `yaml:"max_pending"`
+}
+
+// HTTP configures the daemon's HTTP endpoint (/metrics, /healthz).
+type HTTP struct {
+	// Listen is the address to serve on; empty turns the endpoint off.
+	Listen string `yaml:"listen"`
+}
+
+// Ingest bounds what is accepted from gateways.
+type Ingest struct {
+	// QueueSize is the bounded queue between the MQTT client and the engine; overflow is counted and dropped.
+	QueueSize int `yaml:"queue_size"`
+	// MaxPayloadBytes rejects larger payloads before decoding.
+	MaxPayloadBytes int `yaml:"max_payload_bytes"`
+	// MaxPast rejects reports whose measurement time is older than this, relative to the clock.
+	MaxPast time.Duration `yaml:"max_past"`
+	// MaxFuture rejects reports whose measurement time is ahead of the clock by more than this.
+	MaxFuture time.Duration `yaml:"max_future"`
+	// ReorderWindow holds reports this long so they are applied in measurement-time order.
+	ReorderWindow time.Duration `yaml:"reorder_window"`
+	// LogInterval limits drop logging to one line per (sensor, reason) per interval.
+	LogInterval time.Duration `yaml:"log_interval"`
+}
+
+// ClassValues holds one value per target class.
+type ClassValues struct {
+	// Surface is the value for vessels.
+	Surface float64 `yaml:"surface"`
+	// Air is the value for aircraft.
+	Air float64 `yaml:"air"`
+	// Unknown is the value for targets of unknown class.
+	Unknown float64 `yaml:"unknown"`
+}
+
+// Tracker tunes the fusion engine.
+type Tracker struct {
+	// GateChi2 is the chi-square gate on the 2-D Mahalanobis distance (13.82 = 99.9 %).
+	GateChi2 float64 `yaml:"gate_chi2"`
+	// ConfirmHits (M) detections confirm a tentative track …
+	ConfirmHits int `yaml:"confirm_hits"`
+	// ConfirmWindow … within N opportunities (scans of a sensor whose coverage holds the track).
+	ConfirmWindow int `yaml:"confirm_window"`
+	// CoastTime deletes a confirmed track not updated for this long.
+	CoastTime time.Duration `yaml:"coast_time"`
+	// TentativeTimeout deletes a tentative track not updated for this long.
+	TentativeTimeout time.Duration `yaml:"tentative_timeout"`
+	// MaxSigmaM deletes a track whose position standard deviation grows beyond this.
+	MaxSigmaM float64 `yaml:"max_sigma_m"`
+	// ProcessNoise is the acceleration standard deviation (m/s²) per class.
+	ProcessNoise ClassValues `yaml:"process_noise"`
+	// MaxSpeed is the largest plausible speed (m/s) per class; it sizes a new track's velocity uncertainty.
+	MaxSpeed ClassValues `yaml:"max_speed"`
+	// AirAltitudeM: a detection placed above this altitude is an aircraft.
+	AirAltitudeM float64 `yaml:"air_altitude_m"`
+	// TracksInterval is how often the fused picture is published on {prefix}tracks (negative turns it off).
+	TracksInterval time.Duration `yaml:"tracks_interval"`
+}
+
+// Rules holds each rule's thresholds.
+type Rules struct {
+	// DarkVessel raises an alert for a confirmed surface track with no AIS nearby.
+	DarkVessel DarkVessel `yaml:"dark_vessel"`
+}
+
+// DarkVessel is the dark_vessel rule: a confirmed surface track with no AIS
+// identity within AISRadiusM and AISWindow.
+type DarkVessel struct {
+	// Enabled turns the rule on (default true).
+	Enabled *bool `yaml:"enabled"`
+	// AISRadiusM is how close an AIS report must be to count for the track.
+	AISRadiusM float64 `yaml:"ais_radius_m"`
+	// AISWindow is how recent an AIS report must be; the track must also have been held this long.
+	AISWindow time.Duration `yaml:"ais_window"`
+	// Severity of the alert: low, medium, high or critical.
+	Severity string `yaml:"severity"`
+	// ClearAfter clears the alert once AIS has been heard for the track for this long, or the track is lost.
+	ClearAfter time.Duration `yaml:"clear_after"`
+}
+
+// Sharing is the routing policy among agencies.
+type Sharing struct {
+	// Horizon: an agency whose waters the track is predicted to enter within it gets the alert.
+	Horizon time.Duration `yaml:"horizon"`
+	// HighSeas are the agencies that get alerts for tracks in no country's waters.
+	HighSeas []string `yaml:"high_seas"`
+	// CriticalToAll sends critical alerts to every agency.
+	CriticalToAll *bool `yaml:"critical_to_all"`
+}
+
+// Zones names the zone data.
+type Zones struct {
+	// File is a GeoJSON FeatureCollection with "country" and "zone" properties; empty uses the built-in set.
+	File string `yaml:"file"`
+}
+
+// Sensor is one gateway's sensor.
+type Sensor struct {
+	// ID is the sensor's id, as in the topic and the report's "sensor" field.
+	ID string `yaml:"id"`
+	// Kind is aircraft, aerostat, radar, ais or adsb.
+	Kind string `yaml:"kind"`
+	// Format is the payload format: json (nmea, sbs and asterix are planned).
+	Format string `yaml:"format"`
+	// Topic overrides the default {prefix}obs/{kind}/{id}.
+	Topic string `yaml:"topic"`
+	// Position of a fixed sensor; moving platforms (aircraft) report theirs.
+	Position *Position `yaml:"position"`
+	// SigmaRangeM is the default range standard deviation of polar detections.
+	SigmaRangeM float64 `yaml:"sigma_range_m"`
+	// SigmaBearingDeg is the default bearing standard deviation of polar detections.
+	SigmaBearingDeg float64 `yaml:"sigma_bearing_deg"`
+	// SigmaM is the default circular standard deviation of geodetic detections.
+	SigmaM float64 `yaml:"sigma_m"`
+	// RangeM is the sensor's coverage radius (0: unlimited); a track outside it is not missed by it.
+	RangeM float64 `yaml:"range_m"`
+	// Pd is the probability of detection.
+	Pd float64 `yaml:"pd"`
+	// Class is the class of what the sensor sees when a detection does not say (surface, air, unknown).
+	Class string `yaml:"class"`
+}
+
+// Agency is a coast guard alerts are shared with.
+type Agency struct {
+	// ID is the agency's id: uscg, semar, ccg.
+	ID string `yaml:"id"`
+	// Name is the agency's full name.
+	Name string `yaml:"name"`
+	// Country is the ISO 3166 alpha-2 code of the waters it acts in (US, MX, CA).
+	Country string `yaml:"country"`
+	// Format of its alerts: json (cot and cap are planned).
+	Format string `yaml:"format"`
+	// Topic overrides the default {prefix}alerts/{id}.
+	Topic string `yaml:"topic"`
+}
+
+// Asset is an interceptor of an agency.
+type Asset struct {
+	// ID names the asset (e.g. USCGC-RAYMOND-EVANS).
+	ID string `yaml:"id"`
+	// Agency is the id of the agency it belongs to.
+	Agency string `yaml:"agency"`
+	// Kind is cutter, boat, helicopter or aircraft.
+	Kind string `yaml:"kind"`
+	// Home is where it waits before a live position arrives.
+	Home Position `yaml:"home"`
+	// MaxSpeedMPS is its top speed.
+	MaxSpeedMPS float64 `yaml:"max_speed_mps"`
+}
+
+// Log sets the log output.
+type Log struct {
+	// Level is debug, info, warn or error.
+	Level string `yaml:"level"`
+	// Format is text or json.
+	Format string `yaml:"format"`
+}
+
+// SensorByID returns the sensor with that id.
+func (c *Config) SensorByID(id string) (*Sensor, bool) {
+	for i := range c.Sensors {
+		if c.Sensors[i].ID == id {
+			return &c.Sensors[i], true
+		}
+	}
+	return nil, false
+}
+
+// AgencyByID returns the agency with that id.
+func (c *Config) AgencyByID(id string) (*Agency, bool) {
+	for i := range c.Agencies {
+		if c.Agencies[i].ID == id {
+			return &c.Agencies[i], true
+		}
+	}
+	return nil, false
+}
+
+// IsFixed reports whether a sensor of this kind stands still (its position comes from config).
+func (s *Sensor) IsFixed() bool { return s.Kind != "aircraft" }

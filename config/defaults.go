@@ -1,0 +1,112 @@
+package config
+
+import "time"
+
+// applyDefaults fills every setting left empty. It is the one place defaults live.
+func (c *Config) applyDefaults() {
+	setS(&c.Instance, "vigia-1")
+	setS(&c.TopicPrefix, "vigia/")
+	if c.TopicPrefix[len(c.TopicPrefix)-1] != '/' {
+		c.TopicPrefix += "/"
+	}
+	setS(&c.Region.Name, "default")
+
+	b := &c.Broker
+	setS(&b.Listen, "127.0.0.1:1883")
+	setS(&b.ClientID, "vigia-"+c.Instance)
+	setD(&b.KeepAlive, 30*time.Second)
+	setD(&b.ConnectTimeout, 10*time.Second)
+	setI(&b.MaxInflight, 10000)
+	setI(&b.MaxPending, 100000)
+
+	in := &c.Ingest
+	setI(&in.QueueSize, 8192)
+	setI(&in.MaxPayloadBytes, 1<<20)
+	setD(&in.MaxPast, 10*time.Minute)
+	setD(&in.MaxFuture, 30*time.Second)
+	setD(&in.ReorderWindow, time.Second)
+	setD(&in.LogInterval, time.Minute)
+
+	t := &c.Tracker
+	setF(&t.GateChi2, 13.82)
+	setI(&t.ConfirmHits, 3)
+	setI(&t.ConfirmWindow, 5)
+	setD(&t.CoastTime, 60*time.Second)
+	setD(&t.TentativeTimeout, 30*time.Second)
+	setF(&t.MaxSigmaM, 5000)
+	setF(&t.ProcessNoise.Surface, 0.5)
+	setF(&t.ProcessNoise.Air, 3)
+	setF(&t.ProcessNoise.Unknown, 1.5)
+	setF(&t.MaxSpeed.Surface, 35)
+	setF(&t.MaxSpeed.Air, 300)
+	setF(&t.MaxSpeed.Unknown, 300)
+	setF(&t.AirAltitudeM, 150)
+	setD(&t.TracksInterval, 5*time.Second)
+
+	dv := &c.Rules.DarkVessel
+	if dv.Enabled == nil {
+		dv.Enabled = ptr(true)
+	}
+	setF(&dv.AISRadiusM, 1500)
+	setD(&dv.AISWindow, 60*time.Second)
+	setS(&dv.Severity, "high")
+	setD(&dv.ClearAfter, 60*time.Second)
+
+	sh := &c.Sharing
+	setD(&sh.Horizon, 30*time.Minute)
+	if sh.CriticalToAll == nil {
+		sh.CriticalToAll = ptr(true)
+	}
+
+	for i := range c.Sensors {
+		s := &c.Sensors[i]
+		setS(&s.Format, "json")
+		setS(&s.Topic, c.TopicPrefix+"obs/"+s.Kind+"/"+s.ID)
+		setF(&s.SigmaRangeM, 50)
+		setF(&s.SigmaBearingDeg, 0.5)
+		setF(&s.SigmaM, 100)
+		setF(&s.Pd, 0.9)
+		switch s.Kind {
+		case "ais":
+			setS(&s.Class, "surface")
+		case "adsb":
+			setS(&s.Class, "air")
+		default:
+			setS(&s.Class, "unknown")
+		}
+	}
+	for i := range c.Agencies {
+		a := &c.Agencies[i]
+		setS(&a.Format, "json")
+		setS(&a.Topic, c.TopicPrefix+"alerts/"+a.ID)
+	}
+
+	setS(&c.Log.Level, "info")
+	setS(&c.Log.Format, "text")
+}
+
+func setS(p *string, v string) {
+	if *p == "" {
+		*p = v
+	}
+}
+
+func setI(p *int, v int) {
+	if *p == 0 {
+		*p = v
+	}
+}
+
+func setF(p *float64, v float64) {
+	if *p == 0 {
+		*p = v
+	}
+}
+
+func setD(p *time.Duration, v time.Duration) {
+	if *p == 0 {
+		*p = v
+	}
+}
+
+func ptr[T any](v T) *T { return &v }

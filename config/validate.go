@@ -1,0 +1,228 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+var idRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
+
+// Kinds of sensor (the {kind} of the observation topic).
+var sensorKinds = []string{"aircraft", "aerostat", "radar", "ais", "adsb"}
+
+// Formats the daemon decodes today. nmea, sbs and asterix are in the
+// specification and not yet built; a config naming them is refused rather
+// than silently ignored.
+var sensorFormats = []string{"json"}
+var plannedFormats = []string{"nmea", "sbs", "asterix"}
+
+var classes = []string{"surface", "air", "unknown"}
+var severities = []string{"low", "medium", "high", "critical"}
+var countries = []string{"US", "MX", "CA"}
+var assetKinds = []string{"cutter", "boat", "helicopter", "aircraft"}
+
+type validator struct {
+	c    *Config
+	errs []error
+}
+
+func (v *validator) fail(path, format string, args ...any) {
+	v.errs = append(v.errs, &Error{File: v.c.File, Line: v.c.lineOf(path), Key: path, Msg: fmt.Sprintf(format, args...)})
+}
+
+// lineOf returns the line of path or of its nearest parent given in the file.
+func (c *Config) lineOf(path string) int {
+	for p := path; p != ""; {
+		if l, ok := c.sources[p]; ok {
+			return l
+		}
+		i := strings.LastIndexAny(p, ".[")
+		if i < 0 {
+			break
+		}
+		p = p[:i]
+	}
+	return 0
+}
+
+func (c *Config) validate() error {
+	v := &validator{c: c}
+	if !idRE.MatchString(c.Instance) {
+		v.fail("instance", "%q is not a valid id (letters, digits, . _ -; at most 64)", c.Instance)
+	}
+	if strings.ContainsAny(c.TopicPrefix, "+#") {
+		v.fail("topic_prefix", "%q must not contain MQTT wildcards", c.TopicPrefix)
+	}
+	v.position("region.origin", c.Region.Origin)
+	if c.Broker.URL != "" {
+		u, err := url.Parse(c.Broker.URL)
+		if err != nil || u.Host == "" || !slices.Contains([]string{"tcp", "mqtt", "ssl", "tls", "ws", "wss"}, u.Scheme) {
+			v.fail("broker.url", "%q is not a broker URL (tcp://host:port, ssl://host:port, ws://…)", c.Broker.URL)
+		}
+	}
+	v.positive("broker.max_inflight", float64(c.Broker.MaxInflight))
+	v.positive("broker.max_pending", float64(c.Broker.MaxPending))
+	v.positive("ingest.queue_size", float64(c.Ingest.QueueSize))
+	v.positive("ingest.max_payload_bytes", float64(c.Ingest.MaxPayloadBytes))
+	v.positive("ingest.max_past", c.Ingest.MaxPast.Seconds())
+	v.positive("ingest.max_future", c.Ingest.MaxFuture.Seconds())
+	v.positive("ingest.reorder_window", c.Ingest.ReorderWindow.Seconds())
+	v.positive("ingest.log_interval", c.Ingest.LogInterval.Seconds())
+
+	t := c.Tracker
+	v.positive("tracker.gate_chi2", t.GateChi2)
+	if t.ConfirmHits < 1 || t.ConfirmWindow < t.ConfirmHits {
+		v.fail("tracker.confirm_hits", "need 1 ≤ confirm_hits (%d) ≤ confirm_window (%d)", t.ConfirmHits, t.ConfirmWindow)
+	}
+	v.positive("tracker.coast_time", t.CoastTime.Seconds())
+	v.positive("tracker.tentative_timeout", t.TentativeTimeout.Seconds())
+	v.positive("tracker.max_sigma_m", t.MaxSigmaM)
+	for _, cv := range []struct {
+		p string
+		v ClassValues
+	}{{"tracker.process_noise", t.ProcessNoise}, {"tracker.max_speed", t.MaxSpeed}} {
+		v.positive(cv.p+".surface", cv.v.Surface)
+		v.positive(cv.p+".air", cv.v.Air)
+		v.positive(cv.p+".unknown", cv.v.Unknown)
+	}
+	v.positive("tracker.air_altitude_m", t.AirAltitudeM)
+
+	dv := c.Rules.DarkVessel
+	v.positive("rules.dark_vessel.ais_radius_m", dv.AISRadiusM)
+	v.positive("rules.dark_vessel.ais_window", dv.AISWindow.Seconds())
+	v.positive("rules.dark_vessel.clear_after", dv.ClearAfter.Seconds())
+	v.oneOf("rules.dark_vessel.severity", dv.Severity, severities)
+
+	v.positive("sharing.horizon", c.Sharing.Horizon.Seconds())
+	for i, a := range c.Sharing.HighSeas {
+		if _, ok := c.AgencyByID(a); !ok {
+			v.fail(fmt.Sprintf("sharing.high_seas[%d]", i), "agency %q is not configured under agencies", a)
+		}
+	}
+
+	v.sensors()
+	v.agencies()
+	v.assets()
+	v.oneOf("log.level", c.Log.Level, []string{"debug", "info", "warn", "error"})
+	v.oneOf("log.format", c.Log.Format, []string{"text", "json"})
+	return errors.Join(v.errs...)
+}
+
+func (v *validator) sensors() {
+	c := v.c
+	if len(c.Sensors) == 0 {
+		v.fail("sensors", "no sensors configured: the daemon would have nothing to listen to")
+	}
+	ids := map[string]bool{}
+	topics := map[string]string{}
+	for i := range c.Sensors {
+		s := &c.Sensors[i]
+		p := fmt.Sprintf("sensors[%d]", i)
+		if !idRE.MatchString(s.ID) {
+			v.fail(p+".id", "%q is not a valid sensor id (letters, digits, . _ -; at most 64)", s.ID)
+		} else if ids[s.ID] {
+			v.fail(p+".id", "sensor %q is configured twice", s.ID)
+		}
+		ids[s.ID] = true
+		v.oneOf(p+".kind", s.Kind, sensorKinds)
+		switch {
+		case slices.Contains(plannedFormats, s.Format):
+			v.fail(p+".format", "format %q is not supported by this build yet (supported: %s)", s.Format, strings.Join(sensorFormats, ", "))
+		default:
+			v.oneOf(p+".format", s.Format, sensorFormats)
+		}
+		if strings.ContainsAny(s.Topic, "+#") {
+			v.fail(p+".topic", "%q must be a topic, not a filter", s.Topic)
+		} else if other, dup := topics[s.Topic]; dup {
+			v.fail(p+".topic", "topic %q is already used by sensor %q", s.Topic, other)
+		}
+		topics[s.Topic] = s.ID
+		if s.IsFixed() && s.Kind != "ais" && s.Kind != "adsb" && s.Position == nil {
+			v.fail(p+".position", "a fixed %s sensor needs its position", s.Kind)
+		}
+		if s.Position != nil {
+			v.position(p+".position", *s.Position)
+		}
+		v.positive(p+".sigma_range_m", s.SigmaRangeM)
+		v.positive(p+".sigma_bearing_deg", s.SigmaBearingDeg)
+		v.positive(p+".sigma_m", s.SigmaM)
+		if s.RangeM < 0 || math.IsNaN(s.RangeM) {
+			v.fail(p+".range_m", "must be ≥ 0 (0: unlimited), got %v", s.RangeM)
+		}
+		if !(s.Pd > 0 && s.Pd <= 1) {
+			v.fail(p+".pd", "must be in (0, 1], got %v", s.Pd)
+		}
+		v.oneOf(p+".class", s.Class, classes)
+	}
+}
+
+func (v *validator) agencies() {
+	c := v.c
+	if len(c.Agencies) == 0 {
+		v.fail("agencies", "no agencies configured: alerts would go nowhere")
+	}
+	ids := map[string]bool{}
+	for i, a := range c.Agencies {
+		p := fmt.Sprintf("agencies[%d]", i)
+		if !idRE.MatchString(a.ID) {
+			v.fail(p+".id", "%q is not a valid agency id", a.ID)
+		} else if ids[a.ID] {
+			v.fail(p+".id", "agency %q is configured twice", a.ID)
+		}
+		ids[a.ID] = true
+		v.oneOf(p+".country", a.Country, countries)
+		v.oneOf(p+".format", a.Format, []string{"json"})
+		if strings.ContainsAny(a.Topic, "+#") {
+			v.fail(p+".topic", "%q must be a topic, not a filter", a.Topic)
+		}
+	}
+}
+
+func (v *validator) assets() {
+	c := v.c
+	ids := map[string]bool{}
+	for i, a := range c.Assets {
+		p := fmt.Sprintf("assets[%d]", i)
+		if !idRE.MatchString(a.ID) {
+			v.fail(p+".id", "%q is not a valid asset id", a.ID)
+		} else if ids[a.ID] {
+			v.fail(p+".id", "asset %q is configured twice", a.ID)
+		}
+		ids[a.ID] = true
+		if _, ok := c.AgencyByID(a.Agency); !ok {
+			v.fail(p+".agency", "agency %q is not configured under agencies", a.Agency)
+		}
+		v.oneOf(p+".kind", a.Kind, assetKinds)
+		v.position(p+".home", a.Home)
+		v.positive(p+".max_speed_mps", a.MaxSpeedMPS)
+	}
+}
+
+func (v *validator) position(path string, p Position) {
+	if !(p.Lat >= -90 && p.Lat <= 90) {
+		v.fail(path+".lat", "latitude %v out of range [-90, 90]", p.Lat)
+	}
+	if !(p.Lon >= -180 && p.Lon <= 180) {
+		v.fail(path+".lon", "longitude %v out of range [-180, 180]", p.Lon)
+	}
+	if !(p.Alt >= -1000 && p.Alt <= 100000) {
+		v.fail(path+".alt_m", "altitude %v out of range [-1000, 100000]", p.Alt)
+	}
+}
+
+func (v *validator) positive(path string, x float64) {
+	if !(x > 0) || math.IsInf(x, 0) {
+		v.fail(path, "must be a positive number, got %v", x)
+	}
+}
+
+func (v *validator) oneOf(path, val string, allowed []string) {
+	if !slices.Contains(allowed, val) {
+		v.fail(path, "%q is not one of %s", val, strings.Join(allowed, ", "))
+	}
+}

@@ -1,0 +1,350 @@
+// Package daemon wires one Vigia instance: the MQTT connection (paho), the
+// embedded broker when no external one is named, the engine goroutine that
+// decodes, time-orders and fuses reports and evaluates the rules, the alert
+// publisher, and the HTTP endpoint for /metrics and /healthz.
+//
+// Goroutines and the data between them:
+//
+//	paho handler ──(bounded queue, drops counted)──► engine loop ──(alerts)──► publisher ──► broker
+//	                                                 │ decode, check, reorder, fuse, rules
+//	                                                 └──► picture (vigia/tracks, QoS 0)
+//
+// Run returns when its context ends, after the queue is drained, the reorder
+// window flushed, the last rules evaluated, every pending alert published (or
+// the flush deadline passed) and the status set offline. Every goroutine it
+// starts has ended by then.
+package daemon
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	paho "github.com/eclipse/paho.mqtt.golang"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/vigia-project/vigia/alert"
+	"github.com/vigia-project/vigia/broker"
+	"github.com/vigia-project/vigia/config"
+	"github.com/vigia-project/vigia/fusion"
+	"github.com/vigia-project/vigia/geo"
+)
+
+// Clock tells the daemon the time. Live daemons use the wall clock; the demo
+// runs its scene faster; a replay may drive it virtually.
+type Clock interface {
+	Now() time.Time
+}
+
+// WallClock is the real time.
+type WallClock struct{}
+
+// Now returns time.Now().
+func (WallClock) Now() time.Time { return time.Now() }
+
+// ScaledClock runs Speed times faster than the wall clock from Start.
+type ScaledClock struct {
+	Start     time.Time // clock time at WallStart
+	WallStart time.Time
+	Speed     float64
+}
+
+// Now returns Start plus the wall time elapsed since WallStart times Speed.
+func (c *ScaledClock) Now() time.Time {
+	return c.Start.Add(time.Duration(float64(time.Since(c.WallStart)) * c.Speed))
+}
+
+// Options are the daemon's collaborators; every field is optional.
+type Options struct {
+	Logger *slog.Logger
+	Clock  Clock
+	// FlushTimeout bounds how long shutdown waits for pending alerts to be acknowledged.
+	FlushTimeout time.Duration
+	// OnAlert, if set, is called on the publisher goroutine after each delivery is acknowledged.
+	OnAlert func(alert.Delivery)
+}
+
+// Daemon is one Vigia instance.
+type Daemon struct {
+	cfg     *config.Config
+	log     *slog.Logger
+	clock   Clock
+	opts    Options
+	metrics *metrics
+
+	engine  *fusion.Engine
+	manager *alert.Manager
+	topics  map[string]string // observation topic → sensor id
+
+	queue   chan inbound
+	alerts  chan alert.Delivery
+	closing atomic.Bool
+
+	brk       *broker.Broker
+	brokerURL string
+	client    paho.Client
+	ready     chan struct{}
+	readyOnce sync.Once
+	httpLn    net.Listener
+
+	stats stats
+
+	dropMu         sync.Mutex
+	dropLogged     map[dropKey]time.Time
+	dropSuppressed map[dropKey]int
+}
+
+// stats are figures for tests and the demo's closing summary.
+type stats struct {
+	reports, dropped, alerts atomic.Int64
+}
+
+// inbound is one message from the broker.
+type inbound struct {
+	topic    string
+	payload  []byte
+	received time.Time
+}
+
+// New validates what it is given and builds a daemon; it starts nothing.
+func New(cfg *config.Config, opts Options) (*Daemon, error) {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Clock == nil {
+		opts.Clock = WallClock{}
+	}
+	if opts.FlushTimeout <= 0 {
+		opts.FlushTimeout = 10 * time.Second
+	}
+	d := &Daemon{cfg: cfg, log: opts.Logger, clock: opts.Clock, opts: opts, metrics: newMetrics(),
+		topics: map[string]string{}, queue: make(chan inbound, cfg.Ingest.QueueSize),
+		alerts: make(chan alert.Delivery, 4096), ready: make(chan struct{}),
+		dropLogged: map[dropKey]time.Time{}, dropSuppressed: map[dropKey]int{}}
+
+	var zones *geo.Zones
+	var err error
+	if cfg.Zones.File != "" {
+		zones, err = geo.LoadZones(cfg.Zones.File)
+	} else {
+		zones, err = geo.DefaultZones()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("zones: %w", err)
+	}
+	o := cfg.Region.Origin
+	frame := geo.NewFrame(geo.LLA{Lat: o.Lat, Lon: o.Lon, Alt: o.Alt})
+	d.engine, err = fusion.New(frame, engineParams(cfg), engineSensors(cfg))
+	if err != nil {
+		return nil, err
+	}
+	d.manager = alert.NewManager(alertParams(cfg), zones, geo.DefaultPlaces(), d.log)
+	for _, s := range cfg.Sensors {
+		d.topics[s.Topic] = s.ID
+	}
+	if cfg.HTTP.Listen != "" {
+		if d.httpLn, err = net.Listen("tcp", cfg.HTTP.Listen); err != nil {
+			return nil, fmt.Errorf("http: listen on %s: %w", cfg.HTTP.Listen, err)
+		}
+	}
+	if cfg.Broker.URL == "" {
+		d.brk, err = broker.Start(broker.Options{Addr: cfg.Broker.Listen, MaxInflight: cfg.Broker.MaxInflight,
+			MaxPending: cfg.Broker.MaxPending, Logger: errorsOnly(d.log.With("component", "broker"))})
+		if err != nil {
+			d.closeListeners()
+			return nil, err
+		}
+		d.brokerURL = d.brk.URL()
+		d.metrics.reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "vigia_broker_dropped_total",
+			Help: "Messages the embedded broker dropped because a client's queue or inflight window was full."},
+			func() float64 { a, b := d.brk.Dropped(); return float64(a + b) }))
+	} else {
+		d.brokerURL = cfg.Broker.URL
+	}
+	d.metrics.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "vigia_ingest_queue_depth",
+		Help: "Messages waiting between the MQTT client and the engine."}, func() float64 { return float64(len(d.queue)) }))
+	return d, nil
+}
+
+func (d *Daemon) closeListeners() {
+	if d.httpLn != nil {
+		d.httpLn.Close()
+	}
+}
+
+// BrokerURL is the URL of the broker the daemon uses (the embedded one's when it runs one).
+func (d *Daemon) BrokerURL() string { return d.brokerURL }
+
+// HTTPAddr is the address of the HTTP endpoint, "" when it is off.
+func (d *Daemon) HTTPAddr() string {
+	if d.httpLn == nil {
+		return ""
+	}
+	return d.httpLn.Addr().String()
+}
+
+// Ready is closed once the daemon has connected and subscribed to every sensor topic.
+func (d *Daemon) Ready() <-chan struct{} { return d.ready }
+
+// Registry returns the daemon's Prometheus registry.
+func (d *Daemon) Registry() *prometheus.Registry { return d.metrics.reg }
+
+// Counts returns reports accepted, reports dropped and alert revisions delivered so far.
+func (d *Daemon) Counts() (reports, dropped, alerts int64) {
+	return d.stats.reports.Load(), d.stats.dropped.Load(), d.stats.alerts.Load()
+}
+
+// Run runs the daemon until ctx ends, then shuts down gracefully.
+func (d *Daemon) Run(ctx context.Context) error {
+	defer func() {
+		if d.brk != nil {
+			d.brk.Close()
+		}
+	}()
+	d.client = paho.NewClient(d.clientOptions())
+	d.client.Connect() // with ConnectRetry it keeps trying in the background; OnConnect subscribes
+
+	var wg sync.WaitGroup
+	var srv *http.Server
+	if d.httpLn != nil {
+		srv = d.httpServer()
+		wg.Go(func() {
+			if err := srv.Serve(d.httpLn); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				d.log.Error("http server stopped", "err", err)
+			}
+		})
+	}
+	pubDone := make(chan struct{})
+	go func() { d.publishLoop(); close(pubDone) }()
+	d.engineLoop(ctx) // returns after draining, having closed d.alerts
+	select {
+	case <-pubDone:
+	case <-time.After(d.opts.FlushTimeout + time.Second):
+		d.log.Error("alert publisher did not finish within the flush timeout")
+		<-pubDone
+	}
+
+	if d.client.IsConnectionOpen() {
+		t := d.client.Publish(d.statusTopic(), 1, true, "offline")
+		t.WaitTimeout(2 * time.Second)
+	}
+	d.client.Disconnect(250)
+	d.metrics.connected.Set(0)
+	if srv != nil {
+		sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		srv.Shutdown(sctx)
+		cancel()
+	}
+	wg.Wait()
+	r, dr, a := d.Counts()
+	d.log.Info("stopped", "reports", r, "dropped", dr, "alert_revisions", a)
+	return nil
+}
+
+func (d *Daemon) statusTopic() string { return d.cfg.TopicPrefix + "status/" + d.cfg.Instance }
+
+// clientOptions sets up paho as the brief's known traps require: ConnectRetry,
+// subscriptions made in OnConnect (so a broker restart does not leave the
+// daemon deaf), OrderMatters with a non-blocking handler, a retained status
+// with a last will.
+func (d *Daemon) clientOptions() *paho.ClientOptions {
+	b := d.cfg.Broker
+	o := paho.NewClientOptions().AddBroker(d.brokerURL).SetClientID(b.ClientID).
+		SetUsername(b.Username).SetPassword(b.Password).
+		SetKeepAlive(b.KeepAlive).SetConnectTimeout(b.ConnectTimeout).
+		SetConnectRetry(true).SetConnectRetryInterval(time.Second).
+		SetAutoReconnect(true).SetMaxReconnectInterval(10*time.Second).
+		SetOrderMatters(true).SetCleanSession(true).
+		SetWill(d.statusTopic(), "offline", 1, true)
+	o.SetOnConnectHandler(d.onConnect)
+	o.SetConnectionLostHandler(func(_ paho.Client, err error) {
+		d.metrics.connected.Set(0)
+		d.log.Warn("broker connection lost; reconnecting", "broker", d.brokerURL, "err", err)
+	})
+	return o
+}
+
+// onConnect runs on every (re)connection: subscribe to each sensor topic and
+// announce the instance online.
+func (d *Daemon) onConnect(c paho.Client) {
+	d.metrics.connected.Set(1)
+	d.log.Info("connected to broker", "broker", d.brokerURL)
+	for _, s := range d.cfg.Sensors {
+		for attempt := 1; ; attempt++ {
+			tok := c.Subscribe(s.Topic, 1, d.onMessage)
+			if tok.WaitTimeout(10*time.Second) && tok.Error() == nil {
+				break
+			}
+			d.log.Error("subscribe failed", "topic", s.Topic, "sensor", s.ID, "attempt", attempt, "err", tok.Error())
+			if attempt == 5 || !c.IsConnectionOpen() {
+				return // the next (re)connection subscribes again
+			}
+			time.Sleep(time.Second)
+		}
+	}
+	c.Publish(d.statusTopic(), 1, true, "online")
+	d.readyOnce.Do(func() { close(d.ready) })
+}
+
+// onMessage hands a message to the engine without ever blocking paho.
+func (d *Daemon) onMessage(_ paho.Client, m paho.Message) {
+	in := inbound{topic: m.Topic(), payload: m.Payload(), received: d.clock.Now()}
+	if d.closing.Load() {
+		d.drop(d.topics[in.topic], "shutting_down", nil)
+		return
+	}
+	select {
+	case d.queue <- in:
+	default:
+		d.drop(d.topics[in.topic], "queue_full", nil)
+	}
+}
+
+func (d *Daemon) httpServer() *http.Server {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(d.metrics.reg, promhttp.HandlerOpts{}))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Write([]byte("ok\n"))
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, _ *http.Request) {
+		select {
+		case <-d.ready:
+			if d.client != nil && d.client.IsConnectionOpen() {
+				w.Write([]byte("ready\n"))
+				return
+			}
+		default:
+		}
+		http.Error(w, "not connected to the broker", http.StatusServiceUnavailable)
+	})
+	return &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+}
+
+// errorsOnly passes on only error records: the embedded broker warns about
+// every client that goes away, which is routine here.
+func errorsOnly(l *slog.Logger) *slog.Logger {
+	return slog.New(levelFilter{l.Handler(), slog.LevelError})
+}
+
+type levelFilter struct {
+	slog.Handler
+	min slog.Level
+}
+
+func (f levelFilter) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= f.min && f.Handler.Enabled(ctx, l)
+}
+
+func (f levelFilter) WithAttrs(a []slog.Attr) slog.Handler {
+	return levelFilter{f.Handler.WithAttrs(a), f.min}
+}
+func (f levelFilter) WithGroup(n string) slog.Handler {
+	return levelFilter{f.Handler.WithGroup(n), f.min}
+}

@@ -1,0 +1,250 @@
+package daemon
+
+import (
+	"container/heap"
+	"context"
+	"errors"
+	"time"
+
+	"github.com/vigia-project/vigia/alert"
+	"github.com/vigia-project/vigia/fusion"
+	"github.com/vigia-project/vigia/sensors"
+)
+
+// Drop reasons the daemon adds to the decoders' (sensors.Reason*) and the engine's.
+const (
+	reasonUnknownSensor  = "unknown_sensor"
+	reasonSensorMismatch = "sensor_mismatch"
+	reasonTooOld         = "too_old"
+	reasonInFuture       = "in_future"
+	reasonLate           = "late"
+	reasonNoPlatform     = "no_platform"
+)
+
+// tickInterval is how often the engine loop releases reports from the
+// reorder window; rules run at most once per evalInterval of engine time.
+const (
+	tickInterval = 100 * time.Millisecond
+	evalInterval = time.Second
+)
+
+// engineLoop owns the engine and the alert manager. It returns after ctx
+// ends and everything queued has been applied, and closes d.alerts.
+func (d *Daemon) engineLoop(ctx context.Context) {
+	defer close(d.alerts)
+	l := &loop{d: d}
+	tick := time.NewTicker(tickInterval)
+	defer tick.Stop()
+	for {
+		select {
+		case in := <-d.queue:
+			l.accept(in)
+		case <-tick.C:
+			l.release(d.clock.Now().Add(-d.cfg.Ingest.ReorderWindow))
+		case <-ctx.Done():
+			d.closing.Store(true)
+			for {
+				select {
+				case in := <-d.queue:
+					l.accept(in)
+					continue
+				default:
+				}
+				break
+			}
+			// Flush the reorder window: everything held is applied now.
+			l.release(time.Time{})
+			return
+		}
+	}
+}
+
+// loop is the engine goroutine's state.
+type loop struct {
+	d        *Daemon
+	pending  reorderHeap
+	arrivals uint64
+	lastEval time.Time
+	lastPic  time.Time
+}
+
+type dropKey struct{ sensor, reason string }
+
+// accept decodes and checks one message and holds it in the reorder window.
+func (l *loop) accept(in inbound) {
+	d := l.d
+	sensor, ok := d.topics[in.topic]
+	if !ok { // not one of our subscriptions: cannot happen unless the broker misroutes
+		d.drop("", reasonUnknownSensor, errors.New("message on unsubscribed topic "+in.topic))
+		return
+	}
+	d.metrics.received.WithLabelValues(sensor).Inc()
+	rep, err := sensors.DecodeJSON(in.payload, d.cfg.Ingest.MaxPayloadBytes)
+	if err != nil {
+		reason := sensors.ReasonMalformed
+		var se *sensors.Error
+		if errors.As(err, &se) {
+			reason = se.Reason
+		}
+		d.drop(sensor, reason, err)
+		return
+	}
+	if rep.Sensor != sensor {
+		reason := reasonUnknownSensor
+		if _, known := d.cfg.SensorByID(rep.Sensor); known {
+			reason = reasonSensorMismatch
+		}
+		d.drop(sensor, reason, errors.New("report names sensor "+quote(rep.Sensor)+" on the topic of "+quote(sensor)))
+		return
+	}
+	now := d.clock.Now()
+	switch {
+	case rep.Time.Before(now.Add(-d.cfg.Ingest.MaxPast)):
+		d.drop(sensor, reasonTooOld, errors.New("measurement time "+rep.Time.Format(time.RFC3339Nano)+" is more than "+d.cfg.Ingest.MaxPast.String()+" old"))
+		return
+	case rep.Time.After(now.Add(d.cfg.Ingest.MaxFuture)):
+		d.drop(sensor, reasonInFuture, errors.New("measurement time "+rep.Time.Format(time.RFC3339Nano)+" is more than "+d.cfg.Ingest.MaxFuture.String()+" ahead of the clock"))
+		return
+	case rep.Time.Before(d.engine.Now()):
+		d.drop(sensor, reasonLate, errors.New("measurement time "+rep.Time.Format(time.RFC3339Nano)+" is behind the reorder window"))
+		return
+	}
+	l.arrivals++
+	heap.Push(&l.pending, &pendingReport{rep: rep, arrival: l.arrivals})
+}
+
+func quote(s string) string { return "\"" + s + "\"" }
+
+// release applies, in measurement-time order, every held report up to upTo
+// (all of them when upTo is zero), then moves the engine clock on, evaluates
+// the rules and publishes the picture when their intervals have passed.
+func (l *loop) release(upTo time.Time) {
+	d := l.d
+	for l.pending.Len() > 0 {
+		p := l.pending[0]
+		if !upTo.IsZero() && p.rep.Time.After(upTo) {
+			break
+		}
+		heap.Pop(&l.pending)
+		l.apply(&p.rep)
+	}
+	now := upTo
+	if now.IsZero() {
+		now = d.engine.Now()
+	}
+	if now.Before(d.engine.Now()) || now.IsZero() {
+		return
+	}
+	final := upTo.IsZero()
+	if !final && now.Sub(l.lastEval) < evalInterval {
+		return
+	}
+	l.lastEval = now
+	dead := d.engine.Advance(now)
+	l.send(d.manager.TrackDeleted(now, d.engine, dead))
+	l.send(d.manager.Evaluate(now, d.engine))
+	l.countTracks()
+	if iv := d.cfg.Tracker.TracksInterval; iv > 0 && now.Sub(l.lastPic) >= iv {
+		l.lastPic = now
+		d.publishPicture(now)
+	}
+}
+
+func (l *loop) apply(rep *sensors.Report) {
+	d := l.d
+	res, err := d.engine.Apply(rep)
+	if err != nil {
+		reason := "engine"
+		switch {
+		case errors.Is(err, fusion.ErrLate):
+			reason = reasonLate
+		case errors.Is(err, fusion.ErrNoPlatform):
+			reason = reasonNoPlatform
+		case errors.Is(err, fusion.ErrUnknownSensor):
+			reason = reasonUnknownSensor
+		}
+		d.drop(rep.Sensor, reason, err)
+		return
+	}
+	d.stats.reports.Add(1)
+	applied := res.Detections
+	for _, n := range res.Rejected {
+		applied -= n
+	}
+	d.metrics.detections.WithLabelValues(rep.Sensor).Add(float64(applied))
+	for reason, n := range res.Rejected {
+		d.metrics.rejected.WithLabelValues(rep.Sensor, reason).Add(float64(n))
+		l.d.logDrop(rep.Sensor, reason, errors.New("detection refused"))
+	}
+}
+
+func (l *loop) send(ds []alert.Delivery) {
+	for _, dl := range ds {
+		l.d.alerts <- dl // blocking on purpose: an alert is never dropped for lack of room
+	}
+}
+
+func (l *loop) countTracks() {
+	var tent, conf int
+	for _, t := range l.d.engine.Tracks() {
+		if t.Status() == fusion.Confirmed {
+			conf++
+		} else {
+			tent++
+		}
+	}
+	l.d.metrics.tracks.WithLabelValues("tentative").Set(float64(tent))
+	l.d.metrics.tracks.WithLabelValues("confirmed").Set(float64(conf))
+}
+
+// drop counts a dropped report and logs it (at most once per log interval per sensor and reason).
+func (d *Daemon) drop(sensor, reason string, err error) {
+	d.stats.dropped.Add(1)
+	d.metrics.dropped.WithLabelValues(sensor, reason).Inc()
+	d.logDrop(sensor, reason, err)
+}
+
+// dropLog remembers when each (sensor, reason) was last logged. It is shared
+// by the paho handler and the engine loop, so it has its own lock.
+func (d *Daemon) logDrop(sensor, reason string, err error) {
+	d.dropMu.Lock()
+	k := dropKey{sensor, reason}
+	now := time.Now()
+	last, seen := d.dropLogged[k]
+	if seen && now.Sub(last) < d.cfg.Ingest.LogInterval {
+		d.dropSuppressed[k]++
+		d.dropMu.Unlock()
+		return
+	}
+	suppressed := d.dropSuppressed[k]
+	d.dropSuppressed[k] = 0
+	d.dropLogged[k] = now
+	d.dropMu.Unlock()
+	d.log.Warn("report dropped", "sensor", sensor, "reason", reason, "err", err, "suppressed_since_last_log", suppressed)
+}
+
+// pendingReport is a report held in the reorder window.
+type pendingReport struct {
+	rep     sensors.Report
+	arrival uint64
+}
+
+// reorderHeap orders held reports by measurement time, then arrival.
+type reorderHeap []*pendingReport
+
+func (h reorderHeap) Len() int { return len(h) }
+func (h reorderHeap) Less(i, j int) bool {
+	if !h[i].rep.Time.Equal(h[j].rep.Time) {
+		return h[i].rep.Time.Before(h[j].rep.Time)
+	}
+	return h[i].arrival < h[j].arrival
+}
+func (h reorderHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
+func (h *reorderHeap) Push(x any)   { *h = append(*h, x.(*pendingReport)) }
+func (h *reorderHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	old[len(old)-1] = nil
+	*h = old[:len(old)-1]
+	return x
+}

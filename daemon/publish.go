@@ -1,0 +1,105 @@
+package daemon
+
+import (
+	"encoding/json"
+	"math"
+	"time"
+
+	"github.com/vigia-project/vigia/alert"
+	"github.com/vigia-project/vigia/fusion"
+)
+
+// publishLoop publishes every alert delivery at QoS 1 and waits for the
+// broker's acknowledgement, trying again while it fails. It ends when
+// d.alerts is closed and drained, or, during shutdown, when the flush
+// timeout has passed (what is left is logged as lost).
+func (d *Daemon) publishLoop() {
+	var deadline time.Time
+	for dl := range d.alerts {
+		for attempt := 1; ; attempt++ {
+			if d.closing.Load() && deadline.IsZero() {
+				deadline = time.Now().Add(d.opts.FlushTimeout)
+			}
+			start := time.Now()
+			tok := d.client.Publish(dl.Topic, 1, false, dl.Payload)
+			wait := 5 * time.Second
+			if !deadline.IsZero() {
+				wait = max(time.Until(deadline), 10*time.Millisecond)
+			}
+			if tok.WaitTimeout(wait) && tok.Error() == nil {
+				d.metrics.published.Observe(time.Since(start).Seconds())
+				d.metrics.alerts.WithLabelValues(dl.Alert.Rule, dl.Agency, dl.Alert.State).Inc()
+				d.stats.alerts.Add(1)
+				if d.opts.OnAlert != nil {
+					d.opts.OnAlert(dl)
+				}
+				break
+			}
+			if !deadline.IsZero() && time.Now().After(deadline) {
+				d.log.Error("alert not acknowledged before the shutdown deadline", "id", dl.Alert.ID, "rev", dl.Alert.Rev,
+					"agency", dl.Agency, "err", tok.Error())
+				break
+			}
+			d.metrics.pubRetries.Inc()
+			d.log.Warn("alert publish failed; trying again", "id", dl.Alert.ID, "rev", dl.Alert.Rev, "agency", dl.Agency,
+				"attempt", attempt, "err", tok.Error())
+			time.Sleep(min(time.Duration(attempt)*200*time.Millisecond, 2*time.Second))
+		}
+	}
+}
+
+// pictureTrack is one confirmed track on the {prefix}tracks topic.
+type pictureTrack struct {
+	ID        string          `json:"id"`
+	Lat       float64         `json:"lat"`
+	Lon       float64         `json:"lon"`
+	AltM      float64         `json:"alt_m"`
+	SigmaM    float64         `json:"sigma_m"`
+	SpeedMPS  float64         `json:"speed_mps"`
+	CourseDeg float64         `json:"course_deg"`
+	Class     string          `json:"class"`
+	Sensors   []string        `json:"sensors"`
+	Identity  *alert.Identity `json:"identity"`
+}
+
+// publishPicture sends the confirmed tracks at now as one message, QoS 0.
+func (d *Daemon) publishPicture(now time.Time) {
+	pic := struct {
+		Time   string         `json:"time"`
+		Origin string         `json:"origin"`
+		Tracks []pictureTrack `json:"tracks"`
+	}{Time: now.UTC().Format(time.RFC3339Nano), Origin: d.cfg.Instance, Tracks: []pictureTrack{}}
+	for _, t := range d.engine.Tracks() {
+		if t.Status() != fusion.Confirmed {
+			continue
+		}
+		x, P := t.StateAt(now, d.engine.SigmaA(t.Class()))
+		p := d.engine.Frame().FromENU(x[0], x[1], 0)
+		pt := pictureTrack{ID: t.Name(), Lat: r(p.Lat, 5), Lon: r(p.Lon, 5), AltM: r(t.Alt(), 0),
+			SigmaM: r(fusion.PositionSigma(&P), 0), SpeedMPS: r(math.Hypot(x[2], x[3]), 1),
+			CourseDeg: r(math.Mod(math.Atan2(x[2], x[3])*180/math.Pi+360, 360), 0), Class: t.Class().String()}
+		for _, s := range t.Sensors() {
+			pt.Sensors = append(pt.Sensors, s.Sensor)
+		}
+		if id, _ := t.Identity(); id != nil {
+			pt.Identity = &alert.Identity{MMSI: id.MMSI, ICAO: id.ICAO, Callsign: id.Callsign, Name: id.Name}
+		}
+		pic.Tracks = append(pic.Tracks, pt)
+	}
+	b, err := json.Marshal(pic)
+	if err != nil {
+		d.log.Error("picture not encodable", "err", err)
+		return
+	}
+	if d.client.IsConnectionOpen() {
+		d.client.Publish(d.cfg.TopicPrefix+"tracks", 0, false, b)
+	}
+}
+
+func r(x float64, decimals int) float64 {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return 0
+	}
+	p := math.Pow10(decimals)
+	return math.Round(x*p) / p
+}

@@ -1,0 +1,55 @@
+package daemon
+
+import (
+	"github.com/vigia-project/vigia/alert"
+	"github.com/vigia-project/vigia/config"
+	"github.com/vigia-project/vigia/fusion"
+	"github.com/vigia-project/vigia/geo"
+	"github.com/vigia-project/vigia/sensors"
+)
+
+// engineParams maps the tracker settings onto the engine's parameters.
+func engineParams(c *config.Config) fusion.Params {
+	t := c.Tracker
+	byClass := func(v config.ClassValues) [3]float64 {
+		var a [3]float64
+		a[sensors.ClassUnknown], a[sensors.ClassSurface], a[sensors.ClassAir] = v.Unknown, v.Surface, v.Air
+		return a
+	}
+	return fusion.Params{
+		GateChi2: t.GateChi2, ConfirmHits: t.ConfirmHits, ConfirmWindow: t.ConfirmWindow,
+		CoastTime: t.CoastTime, TentativeTimeout: t.TentativeTimeout, MaxSigmaM: t.MaxSigmaM,
+		ProcessNoise: byClass(t.ProcessNoise), MaxSpeed: byClass(t.MaxSpeed), AirAltitudeM: t.AirAltitudeM,
+		CoopWindow: 2 * c.Rules.DarkVessel.AISWindow,
+	}
+}
+
+// engineSensors maps the configured sensors onto the engine's.
+func engineSensors(c *config.Config) []fusion.Sensor {
+	var out []fusion.Sensor
+	for _, s := range c.Sensors {
+		cl, _ := sensors.ParseClass(s.Class)
+		fs := fusion.Sensor{ID: s.ID, Kind: s.Kind, SigmaRangeM: s.SigmaRangeM, SigmaBearingDeg: s.SigmaBearingDeg,
+			SigmaM: s.SigmaM, RangeM: s.RangeM, Pd: s.Pd, Class: cl, Cooperative: s.Kind == "ais" || s.Kind == "adsb"}
+		if s.Position != nil && s.IsFixed() {
+			fs.Position = &geo.LLA{Lat: s.Position.Lat, Lon: s.Position.Lon, Alt: s.Position.Alt}
+		}
+		out = append(out, fs)
+	}
+	return out
+}
+
+// alertParams maps the rules and sharing settings onto the alert manager's.
+func alertParams(c *config.Config) alert.Params {
+	dv := c.Rules.DarkVessel
+	p := alert.Params{
+		Instance: c.Instance,
+		DarkVessel: alert.DarkVessel{Enabled: *dv.Enabled, AISRadiusM: dv.AISRadiusM, AISWindow: dv.AISWindow,
+			Severity: dv.Severity, ClearAfter: dv.ClearAfter},
+		Horizon: c.Sharing.Horizon, HighSeas: c.Sharing.HighSeas, CriticalToAll: *c.Sharing.CriticalToAll,
+	}
+	for _, a := range c.Agencies {
+		p.Agencies = append(p.Agencies, alert.Agency{ID: a.ID, Country: a.Country, Topic: a.Topic})
+	}
+	return p
+}

@@ -1,0 +1,171 @@
+package fusion
+
+import (
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/vigia-project/vigia/sensors"
+)
+
+// Status is where a track is in its life.
+type Status uint8
+
+// Track statuses: a track is born tentative, confirmed by M detections in N
+// opportunities, and deleted when it coasts too long or grows too uncertain.
+const (
+	Tentative Status = iota
+	Confirmed
+	Deleted
+)
+
+// String returns "tentative", "confirmed" or "deleted".
+func (s Status) String() string {
+	switch s {
+	case Tentative:
+		return "tentative"
+	case Confirmed:
+		return "confirmed"
+	default:
+		return "deleted"
+	}
+}
+
+// maxTrackSensors bounds the per-track list of contributing sensors.
+const maxTrackSensors = 8
+
+// SensorHit records when a sensor last contributed to a track.
+type SensorHit struct {
+	Sensor string
+	Time   time.Time
+}
+
+// Track is one fused target. The engine owns it; readers outside the engine
+// goroutine must use a Snapshot.
+type Track struct {
+	id     uint64
+	status Status
+	x      State
+	P      Cov
+	t      time.Time // time of x and P
+	alt    float64   // last altitude estimate (m), 0 for surface
+
+	born       time.Time
+	lastUpdate time.Time
+	hits       int // detections associated
+	opps       int // opportunities while tentative (hits + misses in coverage)
+
+	airVotes, surfaceVotes int  // explicit class evidence
+	priorAir, priorSurface int  // the contributing sensors' usual classes
+	tooFast                bool // moving faster than any vessel
+	class                  sensors.Class
+
+	sensors []SensorHit // most recent first, at most maxTrackSensors
+
+	identity     *sensors.Identity
+	identityTime time.Time
+
+	// box is the R-tree rectangle the track is indexed under, valid until boxUntil.
+	boxMin, boxMax [2]float64
+	boxUntil       time.Time
+
+	pairSeq uint64 // the association round that last took this track
+}
+
+// ID returns the track's number, stable for its life.
+func (t *Track) ID() uint64 { return t.id }
+
+// Name returns the track's id as shown in alerts, e.g. "T000142".
+func (t *Track) Name() string { return TrackName(t.id) }
+
+// TrackName formats a track number as shown in alerts, e.g. "T000142".
+func TrackName(id uint64) string { return fmt.Sprintf("T%06d", id) }
+
+// Status returns the track's status.
+func (t *Track) Status() Status { return t.status }
+
+// Class returns the track's class from the evidence so far.
+func (t *Track) Class() sensors.Class { return t.class }
+
+// Born returns the time of the track's first detection.
+func (t *Track) Born() time.Time { return t.born }
+
+// LastUpdate returns the time of the track's latest detection.
+func (t *Track) LastUpdate() time.Time { return t.lastUpdate }
+
+// Identity returns the cooperative identity (AIS/ADS-B) last associated and when; nil when none.
+func (t *Track) Identity() (*sensors.Identity, time.Time) { return t.identity, t.identityTime }
+
+// Sensors returns the sensors that contributed, most recent first.
+func (t *Track) Sensors() []SensorHit { return t.sensors }
+
+// StateAt returns the track's state and covariance predicted to at (never
+// backwards: a time before the track's own gives its current state).
+func (t *Track) StateAt(at time.Time, sigmaA float64) (State, Cov) {
+	x, P := t.x, t.P
+	if dt := at.Sub(t.t).Seconds(); dt > 0 {
+		predictCV(&x, &P, dt, sigmaA)
+	}
+	return x, P
+}
+
+// Alt returns the track's altitude estimate in metres (0 for surface).
+func (t *Track) Alt() float64 { return t.alt }
+
+func (t *Track) addSensor(id string, at time.Time) {
+	for i, s := range t.sensors {
+		if s.Sensor == id {
+			copy(t.sensors[1:i+1], t.sensors[:i])
+			t.sensors[0] = SensorHit{id, at}
+			return
+		}
+	}
+	if len(t.sensors) < maxTrackSensors {
+		t.sensors = append(t.sensors, SensorHit{})
+	}
+	copy(t.sensors[1:], t.sensors[:len(t.sensors)-1])
+	t.sensors[0] = SensorHit{id, at}
+}
+
+// vote adds one detection's class evidence and re-derives the class: the
+// explicit evidence (a class in the payload, a clear altitude) by majority,
+// else the sensors' usual classes by majority; and air, whatever the votes,
+// once the estimated speed is clearly beyond what any vessel does.
+func (t *Track) vote(c, prior sensors.Class, maxSurfaceSpeed float64) {
+	switch c {
+	case sensors.ClassAir:
+		t.airVotes++
+	case sensors.ClassSurface:
+		t.surfaceVotes++
+	}
+	switch prior {
+	case sensors.ClassAir:
+		t.priorAir++
+	case sensors.ClassSurface:
+		t.priorSurface++
+	}
+	speed := math.Hypot(t.x[2], t.x[3])
+	speedSigma := math.Sqrt(math.Max(t.P[2][2]+t.P[3][3], 0))
+	// Kinematic evidence, with hysteresis: set when the speed is clearly above
+	// a vessel's, cleared only when it is clearly below.
+	switch {
+	case t.hits >= 3 && speed-2*speedSigma > maxSurfaceSpeed:
+		t.tooFast = true
+	case speed < 0.8*maxSurfaceSpeed:
+		t.tooFast = false
+	}
+	switch {
+	case t.tooFast:
+		t.class = sensors.ClassAir
+	case t.airVotes > t.surfaceVotes:
+		t.class = sensors.ClassAir
+	case t.surfaceVotes > t.airVotes:
+		t.class = sensors.ClassSurface
+	case t.priorAir > t.priorSurface:
+		t.class = sensors.ClassAir
+	case t.priorSurface > t.priorAir:
+		t.class = sensors.ClassSurface
+	default:
+		t.class = sensors.ClassUnknown
+	}
+}
