@@ -206,6 +206,9 @@ func (m *Manager) step(id, rule, severity string, hold bool, clearAfter time.Dur
 		e.a.FirstTime = fmtTime(now)
 		e.falseFor = time.Time{}
 		m.fill(e, v, now, eng)
+		// Distances for RevDistanceM count from this revision: after a clear the
+		// last position is that of a revision long gone.
+		e.lastPos = v.pos
 		return m.deliver(e)
 	case hold:
 		e.falseFor = time.Time{}
@@ -252,7 +255,7 @@ func (m *Manager) fill(e *entry, v *view, now time.Time, eng *fusion.Engine) {
 	a := &e.a
 	a.Time = fmtTime(now)
 	a.Track = m.trackInfo(v)
-	where, heading, routes := m.route(v, now, eng, a.Severity)
+	where, heading, routes := m.route(v, now, eng, a.Severity, a.HeadingFor)
 	a.Where, a.HeadingFor, a.Routing = where, heading, routes
 	a.Agencies = a.Agencies[:0:0]
 	for _, r := range routes {

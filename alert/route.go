@@ -12,6 +12,14 @@ import (
 // track will enter within the horizon.
 const routeStep = 30 * time.Second
 
+// headingHold is the hysteresis of heading_for, as a fraction of the
+// horizon: a track already heading for a country's waters keeps that heading
+// until its predicted entry is beyond the horizon by this much. Without it, a
+// track whose predicted entry hovers at the horizon (every track inbound at
+// constant speed passes there) flips heading_for and its agencies on every
+// evaluation, each flip a new revision.
+const headingHold = 0.5
+
 // route applies the sharing policy to a track at now:
 //
 //  1. the agencies of the country whose waters hold the track;
@@ -21,9 +29,12 @@ const routeStep = 30 * time.Second
 //     agency), the agencies configured for the high seas;
 //  4. a critical alert goes to every agency.
 //
+// prev is the heading_for of the alert's last revision (nil if none): the
+// heading it names is kept out to the horizon plus headingHold of it.
+//
 // Every route carries its reason. Rule 3 of SPEC §5 (within 10 nm of a
 // maritime boundary, both sides) needs the boundary lines and comes with them.
-func (m *Manager) route(v *view, now time.Time, eng *fusion.Engine, severity string) (Where, *Heading, []Route) {
+func (m *Manager) route(v *view, now time.Time, eng *fusion.Engine, severity string, prev *Heading) (Where, *Heading, []Route) {
 	var routes []Route
 	add := func(agency, reason string) {
 		for _, r := range routes {
@@ -46,12 +57,19 @@ func (m *Manager) route(v *view, now time.Time, eng *fusion.Engine, severity str
 
 	var heading *Heading
 	frame := eng.Frame()
-	for dt := routeStep; dt <= m.p.Horizon; dt += routeStep {
+	limit := m.p.Horizon
+	if prev != nil {
+		limit += time.Duration(headingHold * float64(m.p.Horizon))
+	}
+	for dt := routeStep; dt <= limit; dt += routeStep {
 		s := dt.Seconds()
 		p := frame.FromENU(v.x[0]+v.x[2]*s, v.x[1]+v.x[3]*s, 0)
 		z := m.zones.At(p.Lat, p.Lon)
 		if z.Country == "" || z.Country == here.Country {
 			continue
+		}
+		if dt > m.p.Horizon && z.Country != prev.Country {
+			break // beyond the horizon only the heading already given is kept
 		}
 		eta := now.Add(dt)
 		heading = &Heading{Country: z.Country, Zone: z.Kind, ETA: fmtTime(eta)}

@@ -77,7 +77,8 @@ type Broker struct {
 	KeepAlive time.Duration `yaml:"keep_alive"`
 	// ConnectTimeout bounds each connection attempt.
 	ConnectTimeout time.Duration `yaml:"connect_timeout"`
-	// MaxInflight is the embedded broker's per-client window of unacknowledged QoS 1/2 messages.
+	// MaxInflight is the embedded broker's per-client window of unacknowledged QoS 1/2 messages
+	// (at most 65535: a subscriber further behind than that loses messages, counted).
 	MaxInflight int `yaml:"max_inflight"`
 	// MaxPending is the embedded broker's per-client queue of messages waiting to be written.
 	MaxPending int `yaml:"max_pending"`

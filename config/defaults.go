@@ -16,7 +16,7 @@ func (c *Config) applyDefaults() {
 	setS(&b.ClientID, "vigia-"+c.Instance)
 	setD(&b.KeepAlive, 30*time.Second)
 	setD(&b.ConnectTimeout, 10*time.Second)
-	setI(&b.MaxInflight, 10000)
+	setI(&b.MaxInflight, 65535)
 	setI(&b.MaxPending, 100000)
 
 	in := &c.Ingest

@@ -65,7 +65,9 @@ func (c *Config) validate() error {
 			v.fail("broker.url", "%q is not a broker URL (tcp://host:port, ssl://host:port, ws://…)", c.Broker.URL)
 		}
 	}
-	v.positive("broker.max_inflight", float64(c.Broker.MaxInflight))
+	if c.Broker.MaxInflight < 1 || c.Broker.MaxInflight > 65535 {
+		v.fail("broker.max_inflight", "must be in 1..65535 (MQTT packet ids are 16 bits), got %d", c.Broker.MaxInflight)
+	}
 	v.positive("broker.max_pending", float64(c.Broker.MaxPending))
 	v.positive("ingest.queue_size", float64(c.Ingest.QueueSize))
 	v.positive("ingest.max_payload_bytes", float64(c.Ingest.MaxPayloadBytes))
