@@ -12,6 +12,8 @@ require (
 )
 
 require (
+	github.com/BertoldVdb/go-ais v0.4.0 // indirect
+	github.com/adrianmo/go-nmea v1.10.0 // indirect
 	github.com/beorn7/perks v1.0.1 // indirect
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
 	github.com/gorilla/websocket v1.5.3 // indirect

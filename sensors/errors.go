@@ -7,6 +7,14 @@ const (
 	ReasonBadTime     = "bad_time"
 	ReasonBadPosition = "bad_position"
 	ReasonBadValue    = "bad_value"
+	// ReasonChecksum: an NMEA sentence whose checksum does not match.
+	ReasonChecksum = "checksum"
+	// ReasonUnsupported: well-formed, but a message type, category or item the decoder does not handle.
+	ReasonUnsupported = "unsupported"
+	// ReasonIncomplete: a multi-part message whose parts did not all arrive in time.
+	ReasonIncomplete = "incomplete"
+	// ReasonTruncated: a binary record or block shorter than its length says.
+	ReasonTruncated = "truncated"
 )
 
 // Error is a rejected payload: the reason (one of the Reason constants) and a
