@@ -201,6 +201,10 @@ type Sensor struct {
 	Pd float64 `yaml:"pd"`
 	// Class is the class of what the sensor sees when a detection does not say (surface, air, unknown).
 	Class string `yaml:"class"`
+	// MaxPast and MaxFuture override ingest.max_past / max_future for this sensor:
+	// its clock-offset tolerance (0: the ingest values).
+	MaxPast   time.Duration `yaml:"max_past"`
+	MaxFuture time.Duration `yaml:"max_future"`
 }
 
 // Agency is a coast guard alerts are shared with.

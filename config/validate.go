@@ -160,6 +160,9 @@ func (v *validator) sensors() {
 			v.fail(p+".pd", "must be in (0, 1], got %v", s.Pd)
 		}
 		v.oneOf(p+".class", s.Class, classes)
+		if s.MaxPast < 0 || s.MaxFuture < 0 {
+			v.fail(p+".max_past", "clock tolerances must be ≥ 0 (0: the ingest values)")
+		}
 	}
 }
 

@@ -35,6 +35,7 @@ import (
 	"github.com/vigia-project/vigia/config"
 	"github.com/vigia-project/vigia/fusion"
 	"github.com/vigia-project/vigia/geo"
+	"github.com/vigia-project/vigia/sensors"
 )
 
 // Clock tells the daemon the time. Live daemons use the wall clock; the demo
@@ -82,6 +83,9 @@ type Daemon struct {
 	engine  *fusion.Engine
 	manager *alert.Manager
 	topics  map[string]string // observation topic → sensor id
+	// decoders and sensorCfg are by sensor id.
+	decoders  map[string]sensors.Decoder
+	sensorCfg map[string]*config.Sensor
 
 	queue   chan inbound
 	alerts  chan alert.Delivery
@@ -146,8 +150,14 @@ func New(cfg *config.Config, opts Options) (*Daemon, error) {
 		return nil, err
 	}
 	d.manager = alert.NewManager(alertParams(cfg), zones, geo.DefaultPlaces(), d.log)
-	for _, s := range cfg.Sensors {
+	d.decoders, d.sensorCfg = map[string]sensors.Decoder{}, map[string]*config.Sensor{}
+	for i := range cfg.Sensors {
+		s := &cfg.Sensors[i]
 		d.topics[s.Topic] = s.ID
+		d.sensorCfg[s.ID] = s
+		if d.decoders[s.ID], err = newDecoder(s, cfg.Ingest); err != nil {
+			return nil, fmt.Errorf("sensor %q: %w", s.ID, err)
+		}
 	}
 	if cfg.HTTP.Listen != "" {
 		if d.httpLn, err = net.Listen("tcp", cfg.HTTP.Listen); err != nil {

@@ -66,6 +66,7 @@ type loop struct {
 	arrivals uint64
 	lastEval time.Time
 	lastPic  time.Time
+	reports  []sensors.Report // scratch for one payload's reports
 }
 
 type dropKey struct{ sensor, reason string }
@@ -79,16 +80,28 @@ func (l *loop) accept(in inbound) {
 		return
 	}
 	d.metrics.received.WithLabelValues(sensor).Inc()
-	rep, err := sensors.DecodeJSON(in.payload, d.cfg.Ingest.MaxPayloadBytes)
-	if err != nil {
+	dec := d.decoders[sensor]
+	var errs []error
+	l.reports, errs = dec.Decode(l.reports[:0], in.payload, in.received)
+	for _, err := range errs {
 		reason := sensors.ReasonMalformed
 		var se *sensors.Error
 		if errors.As(err, &se) {
 			reason = se.Reason
 		}
 		d.drop(sensor, reason, err)
-		return
 	}
+	for i := range l.reports {
+		l.check(sensor, &l.reports[i], in.received)
+	}
+	clear(l.reports) // do not keep detections alive through the scratch slice
+}
+
+// check takes one decoded report: observations go into the reorder window,
+// the other kinds are counted (and a base station's time gives the
+// receiver's clock offset).
+func (l *loop) check(sensor string, rep *sensors.Report, received time.Time) {
+	d := l.d
 	if rep.Sensor != sensor {
 		reason := reasonUnknownSensor
 		if _, known := d.cfg.SensorByID(rep.Sensor); known {
@@ -97,20 +110,35 @@ func (l *loop) accept(in inbound) {
 		d.drop(sensor, reason, errors.New("report names sensor "+quote(rep.Sensor)+" on the topic of "+quote(sensor)))
 		return
 	}
+	d.metrics.kinds.WithLabelValues(sensor, rep.Kind.String()).Inc()
+	if rep.Kind == sensors.KindBaseStation && rep.TimeFromPayload {
+		d.metrics.clockOffset.WithLabelValues(sensor).Set(received.Sub(rep.Time).Seconds())
+	}
+	if rep.Kind != sensors.KindObservation {
+		return // identity is cached by the decoder; aids to navigation and service messages are not tracks
+	}
+	sc := d.sensorCfg[sensor]
+	maxPast, maxFuture := d.cfg.Ingest.MaxPast, d.cfg.Ingest.MaxFuture
+	if sc.MaxPast > 0 {
+		maxPast = sc.MaxPast
+	}
+	if sc.MaxFuture > 0 {
+		maxFuture = sc.MaxFuture
+	}
 	now := d.clock.Now()
 	switch {
-	case rep.Time.Before(now.Add(-d.cfg.Ingest.MaxPast)):
-		d.drop(sensor, reasonTooOld, errors.New("measurement time "+rep.Time.Format(time.RFC3339Nano)+" is more than "+d.cfg.Ingest.MaxPast.String()+" old"))
+	case rep.Time.Before(now.Add(-maxPast)):
+		d.drop(sensor, reasonTooOld, errors.New("measurement time "+rep.Time.Format(time.RFC3339Nano)+" is more than "+maxPast.String()+" old"))
 		return
-	case rep.Time.After(now.Add(d.cfg.Ingest.MaxFuture)):
-		d.drop(sensor, reasonInFuture, errors.New("measurement time "+rep.Time.Format(time.RFC3339Nano)+" is more than "+d.cfg.Ingest.MaxFuture.String()+" ahead of the clock"))
+	case rep.Time.After(now.Add(maxFuture)):
+		d.drop(sensor, reasonInFuture, errors.New("measurement time "+rep.Time.Format(time.RFC3339Nano)+" is more than "+maxFuture.String()+" ahead of the clock"))
 		return
 	case rep.Time.Before(d.engine.Now()):
 		d.drop(sensor, reasonLate, errors.New("measurement time "+rep.Time.Format(time.RFC3339Nano)+" is behind the reorder window"))
 		return
 	}
 	l.arrivals++
-	heap.Push(&l.pending, &pendingReport{rep: rep, arrival: l.arrivals})
+	heap.Push(&l.pending, &pendingReport{rep: *rep, arrival: l.arrivals})
 }
 
 func quote(s string) string { return "\"" + s + "\"" }

@@ -10,15 +10,17 @@ import (
 type metrics struct {
 	reg *prometheus.Registry
 
-	received   *prometheus.CounterVec // sensor
-	dropped    *prometheus.CounterVec // sensor, reason
-	detections *prometheus.CounterVec // sensor
-	rejected   *prometheus.CounterVec // sensor, reason (single detections)
-	tracks     *prometheus.GaugeVec   // state
-	alerts     *prometheus.CounterVec // rule, agency, state
-	published  prometheus.Histogram
-	pubRetries prometheus.Counter
-	connected  prometheus.Gauge
+	received    *prometheus.CounterVec // sensor
+	dropped     *prometheus.CounterVec // sensor, reason
+	detections  *prometheus.CounterVec // sensor
+	rejected    *prometheus.CounterVec // sensor, reason (single detections)
+	tracks      *prometheus.GaugeVec   // state
+	alerts      *prometheus.CounterVec // rule, agency, state
+	published   prometheus.Histogram
+	pubRetries  prometheus.Counter
+	connected   prometheus.Gauge
+	kinds       *prometheus.CounterVec // sensor, kind
+	clockOffset *prometheus.GaugeVec   // sensor
 }
 
 func newMetrics() *metrics {
@@ -42,7 +44,11 @@ func newMetrics() *metrics {
 		Help: "Alert publishes that failed or timed out and were tried again."})
 	m.connected = prometheus.NewGauge(prometheus.GaugeOpts{Name: "vigia_broker_connected",
 		Help: "1 while the daemon's MQTT client is connected to the broker."})
-	m.reg.MustRegister(m.received, m.dropped, m.detections, m.rejected, m.tracks, m.alerts, m.published, m.pubRetries, m.connected,
+	m.kinds = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "vigia_reports_decoded_total",
+		Help: "Reports decoded, by sensor and kind (observation, static, base_station, aid_to_navigation, service)."}, []string{"sensor", "kind"})
+	m.clockOffset = prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "vigia_sensor_clock_offset_seconds",
+		Help: "Receive time minus the time an AIS base station reported, by sensor: the receiver's clock offset and latency."}, []string{"sensor"})
+	m.reg.MustRegister(m.kinds, m.clockOffset, m.received, m.dropped, m.detections, m.rejected, m.tracks, m.alerts, m.published, m.pubRetries, m.connected,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

@@ -1,6 +1,8 @@
 package daemon
 
 import (
+	"fmt"
+
 	"github.com/vigia-project/vigia/alert"
 	"github.com/vigia-project/vigia/config"
 	"github.com/vigia-project/vigia/fusion"
@@ -52,4 +54,13 @@ func alertParams(c *config.Config) alert.Params {
 		p.Agencies = append(p.Agencies, alert.Agency{ID: a.ID, Country: a.Country, Topic: a.Topic})
 	}
 	return p
+}
+
+// newDecoder returns the decoder of a sensor's payload format.
+func newDecoder(s *config.Sensor, in config.Ingest) (sensors.Decoder, error) {
+	switch s.Format {
+	case "json":
+		return sensors.JSONDecoder{MaxBytes: in.MaxPayloadBytes}, nil
+	}
+	return nil, fmt.Errorf("no decoder for format %q", s.Format)
 }

@@ -280,7 +280,13 @@ func (e *Engine) measure(s *Sensor, platform geo.LLA, r *sensors.Report, res *Re
 			if sb <= 0 {
 				sb = s.SigmaBearingDeg
 			}
-			pos = geo.PolarToLLA(platform, geo.Polar{Range: d.Range, Bearing: d.Bearing, Elevation: d.Elevation}, d.HasElevation, 0)
+			// Without an elevation the plot lies at its reported altitude (a
+			// secondary radar's flight level) or else on the sea surface.
+			targetAlt := 0.0
+			if d.HasAlt && !d.HasElevation {
+				targetAlt = d.Alt
+			}
+			pos = geo.PolarToLLA(platform, geo.Polar{Range: d.Range, Bearing: d.Bearing, Elevation: d.Elevation}, d.HasElevation, targetAlt)
 			ground := d.Range
 			if dh := platform.Alt - pos.Alt; math.Abs(dh) < d.Range {
 				ground = math.Sqrt(d.Range*d.Range - dh*dh)
@@ -298,6 +304,11 @@ func (e *Engine) measure(s *Sensor, platform geo.LLA, r *sensors.Report, res *Re
 					m.class = sensors.ClassSurface
 				}
 				m.alt = math.Max(pos.Alt, 0)
+			} else if d.HasAlt {
+				m.alt = d.Alt
+				if d.Class == sensors.ClassUnknown && d.Alt > e.p.AirAltitudeM {
+					m.class = sensors.ClassAir
+				}
 			} else {
 				pos.Alt = 0
 			}

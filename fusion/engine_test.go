@@ -227,3 +227,26 @@ func BenchmarkApplyScan(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/52, "ns/detection")
 }
+
+// A secondary-radar plot (range, bearing and flight level, no elevation)
+// lies at its altitude, not on the sea, and counts as an aircraft.
+func TestPolarPlotWithAltitude(t *testing.T) {
+	e := testEngine(t)
+	truth := geo.LLA{Lat: 26.3, Lon: -96.9, Alt: 3000}
+	slant := geo.Distance(radarPos, truth) // ground distance; the slant range follows
+	dh := truth.Alt - radarPos.Alt
+	r := &sensors.Report{Sensor: "radar", Time: t0, Detections: []sensors.Detection{{Polar: true,
+		Range: math.Sqrt(slant*slant + dh*dh), Bearing: geo.Bearing(radarPos, truth), Alt: 3000, HasAlt: true}}}
+	if _, err := e.Apply(r); err != nil {
+		t.Fatal(err)
+	}
+	tr := e.Tracks()[0]
+	x, _ := tr.StateAt(t0, 0)
+	te, tn, _ := e.Frame().ToENU(truth)
+	if d := math.Hypot(x[0]-te, x[1]-tn); d > 50 {
+		t.Errorf("plot placed %.0f m from the truth", d)
+	}
+	if tr.Alt() != 3000 || tr.Class() != sensors.ClassAir {
+		t.Errorf("alt %v class %v", tr.Alt(), tr.Class())
+	}
+}
