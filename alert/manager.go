@@ -104,7 +104,7 @@ type view struct {
 }
 
 func (m *Manager) view(eng *fusion.Engine, tr *fusion.Track, now time.Time) view {
-	x, P := tr.StateAt(now, eng.SigmaA(tr.Class()))
+	x, P := tr.StateAt(now)
 	id, idt := tr.Identity()
 	v := view{tr: tr, x: x, pos: eng.Frame().FromENU(x[0], x[1], 0), sigma: fusion.PositionSigma(&P),
 		speed: math.Hypot(x[2], x[3]), identity: id, idTime: idt}

@@ -28,9 +28,9 @@ var sensorPos = map[string]geo.LLA{"radar": radarPos, "rig": rigPos}
 
 func engineParams() fusion.Params {
 	return fusion.Params{
-		GateChi2: 13.82, ConfirmHits: 3, ConfirmWindow: 5,
+		GateChi2: 13.82, ConfirmHits: 3, ConfirmScore: 20, DeleteScore: 6.9, DeleteScoreConfirmed: 16,
 		CoastTime: 60 * time.Second, TentativeTimeout: 30 * time.Second, MaxSigmaM: 5000,
-		ProcessNoise: [3]float64{1.5, 0.5, 3}, MaxSpeed: [3]float64{300, 35, 300},
+		ProcessNoise: [3]float64{0.2, 0.05, 0.5}, ManoeuvreNoise: [3]float64{2, 0.7, 5}, MaxSpeed: [3]float64{300, 35, 300},
 		AirAltitudeM: 150, CoopWindow: 2 * time.Minute,
 	}
 }

@@ -120,18 +120,29 @@ type ClassValues struct {
 type Tracker struct {
 	// GateChi2 is the chi-square gate on the 2-D Mahalanobis distance (13.82 = 99.9 %).
 	GateChi2 float64 `yaml:"gate_chi2"`
-	// ConfirmHits (M) detections confirm a tentative track …
+	// ConfirmHits is the fewest detections that confirm a tentative track …
 	ConfirmHits int `yaml:"confirm_hits"`
-	// ConfirmWindow … within N opportunities (scans of a sensor whose coverage holds the track).
-	ConfirmWindow int `yaml:"confirm_window"`
+	// ConfirmScore … and the track score (log-likelihood ratio of target against clutter) it must reach.
+	ConfirmScore float64 `yaml:"confirm_score"`
+	// DeleteScore deletes a tentative track whose score falls this far below its best.
+	DeleteScore float64 `yaml:"delete_score"`
+	// DeleteScoreConfirmed deletes a confirmed track whose score falls this far below its best.
+	DeleteScoreConfirmed float64 `yaml:"delete_score_confirmed"`
+	// ClutterDensity is the prior density of false detections per m² per scan, before the clutter map has learnt it.
+	ClutterDensity float64 `yaml:"clutter_density"`
 	// CoastTime deletes a confirmed track not updated for this long.
 	CoastTime time.Duration `yaml:"coast_time"`
 	// TentativeTimeout deletes a tentative track not updated for this long.
 	TentativeTimeout time.Duration `yaml:"tentative_timeout"`
 	// MaxSigmaM deletes a track whose position standard deviation grows beyond this.
 	MaxSigmaM float64 `yaml:"max_sigma_m"`
-	// ProcessNoise is the acceleration standard deviation (m/s²) per class.
+	// ProcessNoise is the quiet motion mode's acceleration standard deviation (m/s²) per class.
 	ProcessNoise ClassValues `yaml:"process_noise"`
+	// ManoeuvreNoise is the manoeuvring motion mode's acceleration standard deviation (m/s²) per class.
+	ManoeuvreNoise ClassValues `yaml:"manoeuvre_noise"`
+	// OOSMWindow is how far behind the newest applied report a report may be and still be
+	// applied, by retrodiction (beyond the reorder window); older ones are dropped as late.
+	OOSMWindow time.Duration `yaml:"oosm_window"`
 	// MaxSpeed is the largest plausible speed (m/s) per class; it sizes a new track's velocity uncertainty.
 	MaxSpeed ClassValues `yaml:"max_speed"`
 	// AirAltitudeM: a detection placed above this altitude is an aircraft.

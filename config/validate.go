@@ -78,21 +78,26 @@ func (c *Config) validate() error {
 
 	t := c.Tracker
 	v.positive("tracker.gate_chi2", t.GateChi2)
-	if t.ConfirmHits < 1 || t.ConfirmWindow < t.ConfirmHits {
-		v.fail("tracker.confirm_hits", "need 1 ≤ confirm_hits (%d) ≤ confirm_window (%d)", t.ConfirmHits, t.ConfirmWindow)
+	if t.ConfirmHits < 1 {
+		v.fail("tracker.confirm_hits", "must be at least 1, got %d", t.ConfirmHits)
 	}
+	v.positive("tracker.confirm_score", t.ConfirmScore)
+	v.positive("tracker.delete_score", t.DeleteScore)
+	v.positive("tracker.delete_score_confirmed", t.DeleteScoreConfirmed)
+	v.positive("tracker.clutter_density", t.ClutterDensity)
 	v.positive("tracker.coast_time", t.CoastTime.Seconds())
 	v.positive("tracker.tentative_timeout", t.TentativeTimeout.Seconds())
 	v.positive("tracker.max_sigma_m", t.MaxSigmaM)
 	for _, cv := range []struct {
 		p string
 		v ClassValues
-	}{{"tracker.process_noise", t.ProcessNoise}, {"tracker.max_speed", t.MaxSpeed}} {
+	}{{"tracker.process_noise", t.ProcessNoise}, {"tracker.manoeuvre_noise", t.ManoeuvreNoise}, {"tracker.max_speed", t.MaxSpeed}} {
 		v.positive(cv.p+".surface", cv.v.Surface)
 		v.positive(cv.p+".air", cv.v.Air)
 		v.positive(cv.p+".unknown", cv.v.Unknown)
 	}
 	v.positive("tracker.air_altitude_m", t.AirAltitudeM)
+	v.positive("tracker.oosm_window", t.OOSMWindow.Seconds())
 
 	dv := c.Rules.DarkVessel
 	v.positive("rules.dark_vessel.ais_radius_m", dv.AISRadiusM)

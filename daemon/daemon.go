@@ -145,7 +145,7 @@ func New(cfg *config.Config, opts Options) (*Daemon, error) {
 	}
 	o := cfg.Region.Origin
 	frame := geo.NewFrame(geo.LLA{Lat: o.Lat, Lon: o.Lon, Alt: o.Alt})
-	d.engine, err = fusion.New(frame, engineParams(cfg), engineSensors(cfg))
+	d.engine, err = fusion.New(frame, EngineParams(cfg), engineSensors(cfg))
 	if err != nil {
 		return nil, err
 	}

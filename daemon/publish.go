@@ -73,7 +73,7 @@ func (d *Daemon) publishPicture(now time.Time) {
 		if t.Status() != fusion.Confirmed {
 			continue
 		}
-		x, P := t.StateAt(now, d.engine.SigmaA(t.Class()))
+		x, P := t.StateAt(now)
 		p := d.engine.Frame().FromENU(x[0], x[1], 0)
 		pt := pictureTrack{ID: t.Name(), Lat: r(p.Lat, 5), Lon: r(p.Lon, 5), AltM: r(t.Alt(), 0),
 			SigmaM: r(fusion.PositionSigma(&P), 0), SpeedMPS: r(math.Hypot(x[2], x[3]), 1),

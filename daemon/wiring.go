@@ -10,8 +10,8 @@ import (
 	"github.com/vigia-project/vigia/sensors"
 )
 
-// engineParams maps the tracker settings onto the engine's parameters.
-func engineParams(c *config.Config) fusion.Params {
+// EngineParams maps the tracker settings of a configuration onto the engine's parameters.
+func EngineParams(c *config.Config) fusion.Params {
 	t := c.Tracker
 	byClass := func(v config.ClassValues) [3]float64 {
 		var a [3]float64
@@ -19,9 +19,11 @@ func engineParams(c *config.Config) fusion.Params {
 		return a
 	}
 	return fusion.Params{
-		GateChi2: t.GateChi2, ConfirmHits: t.ConfirmHits, ConfirmWindow: t.ConfirmWindow,
+		GateChi2: t.GateChi2, ConfirmHits: t.ConfirmHits, ConfirmScore: t.ConfirmScore,
+		DeleteScore: t.DeleteScore, DeleteScoreConfirmed: t.DeleteScoreConfirmed, ClutterDensity: t.ClutterDensity,
 		CoastTime: t.CoastTime, TentativeTimeout: t.TentativeTimeout, MaxSigmaM: t.MaxSigmaM,
-		ProcessNoise: byClass(t.ProcessNoise), MaxSpeed: byClass(t.MaxSpeed), AirAltitudeM: t.AirAltitudeM,
+		ProcessNoise: byClass(t.ProcessNoise), ManoeuvreNoise: byClass(t.ManoeuvreNoise),
+		MaxSpeed: byClass(t.MaxSpeed), AirAltitudeM: t.AirAltitudeM, OOSMWindow: t.OOSMWindow,
 		CoopWindow: 2 * c.Rules.DarkVessel.AISWindow,
 	}
 }

@@ -1,18 +1,22 @@
 // Package fusion turns sensor reports into one track picture.
 //
-// Data moves through Engine.Apply one report at a time, in measurement-time
-// order (the caller's reorder window guarantees it; a report older than the
-// engine clock is refused, never applied backwards):
+// Data moves through Engine.Apply (a decoded sensor report) or
+// Engine.ApplyPlots (plots already in the engine's plane) one report at a
+// time, in measurement-time order — the caller's reorder window sorts them;
+// a report older than the engine clock, up to the out-of-sequence window, is
+// applied by retrodiction to the tracks it concerns; an older one is refused.
 //
 //	detection → local tangent plane (geo.Frame) with its covariance
-//	         → candidate tracks from the R-tree of track gates
-//	         → chi-square gate on the predicted state, cheapest pairs first
-//	         → Kalman update (constant velocity) or a new tentative track
+//	         → candidate tracks from the R-tree of track gate boxes
+//	         → chi-square gate on each candidate's predicted state
+//	         → clusters of the gate graph, each an optimal assignment
+//	         → IMM update (quiet and manoeuvring constant-velocity modes), or a new tentative track
 //	         → M-of-N confirmation, misses counted only inside the sensor's coverage
 //
 // Engine.Advance moves the clock without a report: it deletes tracks that
-// coasted too long or grew too uncertain. The engine is single-threaded by
-// design: one goroutine owns it, so the same reports give the same tracks.
+// coasted too long or grew too uncertain and merges duplicate tracks of one
+// target. The engine is single-threaded by design: one goroutine owns it,
+// so the same reports give the same tracks.
 package fusion
 
 import (
@@ -32,8 +36,8 @@ import (
 var (
 	// ErrUnknownSensor means the report names a sensor the engine was not given.
 	ErrUnknownSensor = errors.New("unknown sensor")
-	// ErrLate means the report's time is before the engine clock.
-	ErrLate = errors.New("report older than the engine clock")
+	// ErrLate means the report is older than the engine clock by more than the out-of-sequence window.
+	ErrLate = errors.New("report older than the out-of-sequence window")
 	// ErrNoPlatform means a moving sensor's report did not say where the sensor was.
 	ErrNoPlatform = errors.New("moving sensor's report has no platform position")
 )
@@ -42,6 +46,8 @@ var (
 const (
 	ReasonOutOfRegion = "out_of_region"
 	ReasonBadGeometry = "bad_geometry"
+	// ReasonLateUnassociated: a detection of an out-of-sequence report that no track took (too old to start one).
+	ReasonLateUnassociated = "late_unassociated"
 )
 
 // maxRegionM bounds how far from the frame origin a detection may lie.
@@ -49,19 +55,36 @@ const maxRegionM = 3_000_000
 
 // Params tune the engine. Per-class arrays are indexed by sensors.Class.
 type Params struct {
-	GateChi2         float64
-	ConfirmHits      int
-	ConfirmWindow    int
+	GateChi2 float64
+	// A tentative track is confirmed when its score (the log-likelihood ratio of
+	// target against clutter) reaches ConfirmScore with at least ConfirmHits detections.
+	ConfirmHits  int
+	ConfirmScore float64
+	// A track is deleted when its score falls DeleteScore (tentative) or
+	// DeleteScoreConfirmed (confirmed) below the best it has had.
+	DeleteScore          float64
+	DeleteScoreConfirmed float64
+	// ClutterDensity is the prior density of false detections (per m² per scan) of a
+	// sensor where the clutter map has not learnt it yet.
+	ClutterDensity float64
 	CoastTime        time.Duration
 	TentativeTimeout time.Duration
 	MaxSigmaM        float64
-	ProcessNoise     [3]float64 // acceleration σ (m/s²)
-	MaxSpeed         [3]float64 // m/s
-	AirAltitudeM     float64
+	// ProcessNoise is the quiet mode's acceleration σ (m/s²), ManoeuvreNoise the manoeuvring mode's.
+	ProcessNoise   [3]float64
+	ManoeuvreNoise [3]float64
+	// ManoeuvreRate and QuietRate are the mode switching rates (1/s): quiet → manoeuvring and back.
+	ManoeuvreRate, QuietRate float64
+	MaxSpeed                 [3]float64 // m/s
+	AirAltitudeM             float64
+	// OOSMWindow is how far behind the engine clock a report may be and still be applied (by retrodiction).
+	OOSMWindow time.Duration
 	// CoopWindow is how long cooperative (AIS/ADS-B) positions are remembered for NearbyCooperative.
 	CoopWindow time.Duration
 	// BoxLife is how long a track's gate box in the R-tree stays valid before it is refreshed.
 	BoxLife time.Duration
+	// MergeChi2 is the gate on the 4-D state distance under which two confirmed tracks are one target.
+	MergeChi2 float64
 }
 
 // Sensor is what the engine knows of one sensor.
@@ -79,6 +102,8 @@ type Sensor struct {
 	// Cooperative sensors (AIS, ADS-B) report one target per message with its identity;
 	// they never count a miss against other tracks.
 	Cooperative bool
+
+	index int32 // position in the engine's list, for the clutter map
 }
 
 // Result says what one report did.
@@ -87,30 +112,54 @@ type Result struct {
 	Associated int
 	NewTracks  int
 	Confirmed  int
+	// Late is true when the report was out of sequence (older than the engine clock).
+	Late bool
 	// Rejected counts single detections refused, by reason.
 	Rejected map[string]int
+}
+
+// Plot is one detection in the engine's plane: east/north metres with its
+// covariance, and what else is known of it.
+type Plot struct {
+	E, N float64
+	R    [2][2]float64
+	Alt  float64
+	// Class is hard evidence of the class (unknown when there is none).
+	Class sensors.Class
+	// Vel is the reported velocity (east, north m/s) when HasVel.
+	Vel    [2]float64
+	HasVel bool
+	ID     *sensors.Identity
 }
 
 // Engine holds the track picture.
 type Engine struct {
 	p       Params
+	imm     [3]immParams // by class
 	frame   *geo.Frame
 	sensors map[string]*Sensor
 
-	tracks []*Track                       // live tracks by ascending id
-	index  rtree.RTreeGN[float64, *Track] // each track's gate box
-	nextID uint64
-	now    time.Time // engine clock: latest report or Advance time
-	// sweepAt is the earliest time a track's box expires.
-	sweepAt time.Time
+	tracks []*Track // live tracks by ascending id (deleted ones until compacted)
+	dead   int      // deleted tracks still in tracks
+	missed []*Track // scratch of countMisses
+	index     rtree.RTreeGN[float64, *Track] // each live track's gate box
+	nextID    uint64
+	now       time.Time // engine clock: latest report or Advance time
+	sweepAt   time.Time // the earliest time a track's box expires
 
 	coop      map[coopKey]*coopPos
 	coopIndex rtree.RTreeGN[float64, *coopPos]
+	clutter   *clutterMap
 
 	// scratch, reused per report
-	seq   uint64 // numbers association rounds; Track.pairSeq marks a track taken in the current one
+	seq   uint64 // numbers association rounds; Track.pairSeq marks a track seen in the current one
 	meas  []measurement
 	pairs []pair
+	as    assigner
+	// the gate search of the measurement being associated
+	gm    int
+	gt    time.Time
+	visit func(min, max [2]float64, tr *Track) bool
 }
 
 type coopKey struct {
@@ -129,8 +178,12 @@ func New(frame *geo.Frame, p Params, list []Sensor) (*Engine, error) {
 	if frame == nil {
 		return nil, errors.New("fusion: no frame")
 	}
-	if p.GateChi2 <= 0 || p.ConfirmHits < 1 || p.ConfirmWindow < p.ConfirmHits {
-		return nil, fmt.Errorf("fusion: bad parameters: gate %v, confirm %d of %d", p.GateChi2, p.ConfirmHits, p.ConfirmWindow)
+	if p.GateChi2 <= 0 || p.ConfirmHits < 1 || p.ConfirmScore <= 0 || p.DeleteScore <= 0 || p.DeleteScoreConfirmed <= 0 {
+		return nil, fmt.Errorf("fusion: bad parameters: gate %v, confirm %d hits and score %v, delete %v/%v",
+			p.GateChi2, p.ConfirmHits, p.ConfirmScore, p.DeleteScore, p.DeleteScoreConfirmed)
+	}
+	if p.ClutterDensity <= 0 {
+		p.ClutterDensity = 1e-8
 	}
 	if p.BoxLife <= 0 {
 		p.BoxLife = 20 * time.Second
@@ -138,14 +191,37 @@ func New(frame *geo.Frame, p Params, list []Sensor) (*Engine, error) {
 	if p.CoopWindow <= 0 {
 		p.CoopWindow = 2 * time.Minute
 	}
-	e := &Engine{p: p, frame: frame, sensors: map[string]*Sensor{}, coop: map[coopKey]*coopPos{}}
+	if p.MergeChi2 <= 0 {
+		p.MergeChi2 = 9.49 // 4 degrees of freedom, 95 %
+	}
+	if p.ManoeuvreRate <= 0 {
+		p.ManoeuvreRate = 1.0 / 180
+	}
+	if p.QuietRate <= 0 {
+		p.QuietRate = 1.0 / 30
+	}
+	e := &Engine{p: p, frame: frame, sensors: map[string]*Sensor{}, coop: map[coopKey]*coopPos{},
+		clutter: newClutterMap(p.ClutterDensity)}
+	for c := range e.imm {
+		q := p.ProcessNoise[c]
+		m := p.ManoeuvreNoise[c]
+		if m <= 0 {
+			m = 4 * q
+		}
+		e.imm[c] = immParams{q: [nModes]float64{q, m}, toMoving: p.ManoeuvreRate, toQuiet: p.QuietRate}
+	}
 	for i := range list {
 		s := list[i]
 		if _, dup := e.sensors[s.ID]; dup {
 			return nil, fmt.Errorf("fusion: sensor %q given twice", s.ID)
 		}
+		s.index = int32(i)
+		if !(s.Pd > 0 && s.Pd < 1) {
+			s.Pd = 0.9
+		}
 		e.sensors[s.ID] = &s
 	}
+	e.visit = e.gateVisit
 	return e, nil
 }
 
@@ -157,63 +233,110 @@ func (e *Engine) Now() time.Time { return e.now }
 
 // Tracks returns the live tracks by ascending id. The slice and the tracks
 // belong to the engine: read them only on the engine's goroutine.
-func (e *Engine) Tracks() []*Track { return e.tracks }
+func (e *Engine) Tracks() []*Track {
+	e.compact()
+	return e.tracks
+}
 
-// SigmaA returns the process noise (acceleration σ) for a class.
-func (e *Engine) SigmaA(c sensors.Class) float64 { return e.p.ProcessNoise[c] }
-
-// Apply fuses one report. A report refused as a whole returns an error
-// wrapping one of the Err values; single bad detections are skipped and
-// counted in Result.Rejected.
+// Apply fuses one decoded sensor report. A report refused as a whole
+// returns an error wrapping one of the Err values; single bad detections are
+// skipped and counted in Result.Rejected.
 func (e *Engine) Apply(r *sensors.Report) (Result, error) {
-	var res Result
 	s, ok := e.sensors[r.Sensor]
 	if !ok {
-		return res, fmt.Errorf("sensor %q: %w", r.Sensor, ErrUnknownSensor)
+		return Result{}, fmt.Errorf("sensor %q: %w", r.Sensor, ErrUnknownSensor)
 	}
-	if r.Time.Before(e.now) {
-		return res, fmt.Errorf("sensor %q: report at %s, engine at %s: %w", r.Sensor,
-			r.Time.Format(time.RFC3339Nano), e.now.Format(time.RFC3339Nano), ErrLate)
+	if err := e.checkTime(s, r.Time); err != nil {
+		return Result{}, err
 	}
 	platform, err := e.platform(s, r)
 	if err != nil {
-		return res, err
+		return Result{}, err
 	}
-	t := r.Time
-	e.now = t
+	var res Result
+	pe, pn, _ := e.frame.ToENU(platform)
+	e.measure(s, platform, r, &res)
+	e.fuse(s, r.Time, pe, pn, &res)
+	return res, nil
+}
+
+// ApplyPlots fuses one report of plots already in the engine's plane, seen
+// by sensor from (platformE, platformN) at time t. It is the entry point of
+// evaluation scenes given in a local plane.
+func (e *Engine) ApplyPlots(sensor string, t time.Time, platformE, platformN float64, plots []Plot) (Result, error) {
+	s, ok := e.sensors[sensor]
+	if !ok {
+		return Result{}, fmt.Errorf("sensor %q: %w", sensor, ErrUnknownSensor)
+	}
+	if err := e.checkTime(s, t); err != nil {
+		return Result{}, err
+	}
+	var res Result
+	res.Detections = len(plots)
+	e.meas = e.meas[:0]
+	for i := range plots {
+		p := &plots[i]
+		m := measurement{Plot: *p, prior: s.Class}
+		e.checkMeasurement(&m, math.Hypot(p.E, p.N), &res)
+		e.meas = append(e.meas, m)
+	}
+	e.fuse(s, t, platformE, platformN, &res)
+	return res, nil
+}
+
+func (e *Engine) checkTime(s *Sensor, t time.Time) error {
+	if t.Before(e.now.Add(-e.p.OOSMWindow)) {
+		return fmt.Errorf("sensor %q: report at %s, engine at %s: %w", s.ID,
+			t.Format(time.RFC3339Nano), e.now.Format(time.RFC3339Nano), ErrLate)
+	}
+	return nil
+}
+
+// fuse associates e.meas (taken at t by sensor s from its platform at
+// pe, pn) with the tracks and updates, confirms, starts and misses tracks.
+func (e *Engine) fuse(s *Sensor, t time.Time, pe, pn float64, res *Result) {
+	late := t.Before(e.now)
+	res.Late = late
+	if !late {
+		e.now = t
+	}
 	if !t.Before(e.sweepAt) {
 		e.sweepBoxes(t)
 	}
-	res.Detections = len(r.Detections)
-	e.measure(s, platform, r, &res)
 	e.associate(t)
-
 	for _, pr := range e.pairs {
 		m := &e.meas[pr.m]
-		e.update(pr.t, m, s, t)
+		if !e.update(pr.t, m, s, t, pr) {
+			m.assigned = false // the filter refused it: the detection stands alone
+			continue
+		}
 		res.Associated++
-		if pr.t.status == Tentative && pr.t.hits >= e.p.ConfirmHits {
+		if pr.t.status == Tentative && pr.t.hits >= e.p.ConfirmHits && pr.t.score >= e.p.ConfirmScore {
 			pr.t.status = Confirmed
 			res.Confirmed++
 		}
 	}
-	if !s.Cooperative {
-		e.countMisses(s, platform, t)
+	if !s.Cooperative && !late {
+		e.countMisses(s, pe, pn, t)
+		e.clutter.learn(s, pe, pn, e.meas)
 	}
 	for i := range e.meas {
 		m := &e.meas[i]
 		if m.assigned || m.rejected {
 			continue
 		}
+		if late {
+			res.reject(ReasonLateUnassociated)
+			continue
+		}
 		e.newTrack(m, s, t)
 		res.NewTracks++
 	}
 	for i := range e.meas {
-		if m := &e.meas[i]; m.id != nil && !m.rejected {
+		if m := &e.meas[i]; m.ID != nil && !m.rejected {
 			e.rememberCoop(m, t)
 		}
 	}
-	return res, nil
 }
 
 // platform returns where the sensor was for this report.
@@ -229,48 +352,53 @@ func (e *Engine) platform(s *Sensor, r *sensors.Report) (geo.LLA, error) {
 			return geo.LLA{}, fmt.Errorf("sensor %q: %w", s.ID, ErrNoPlatform)
 		}
 	}
-	return geo.LLA{}, nil // geodetic detections only: the platform is not needed
+	return e.frame.Origin(), nil // geodetic detections only: the platform is not needed
 }
 
-// measurement is one detection in the engine frame.
+// measurement is one detection of the report being fused.
 type measurement struct {
-	z        [2]float64
-	R        [2][2]float64
-	alt      float64
-	class    sensors.Class
-	prior    sensors.Class
-	vel      [2]float64
-	hasVel   bool
-	id       *sensors.Identity
+	Plot
+	prior    sensors.Class // the sensor's usual class: a weak hint that never blocks association
 	assigned bool
 	rejected bool
 	boxR     float64 // half-size of its search box
 }
 
+// checkMeasurement rejects a non-finite or far-away measurement and sizes its search box.
+func (e *Engine) checkMeasurement(m *measurement, dist float64, res *Result) {
+	switch {
+	case !finite2([2]float64{m.E, m.N}) || !finite22(m.R) || m.R[0][0] <= 0 || m.R[1][1] <= 0 ||
+		m.R[0][0]*m.R[1][1] <= m.R[0][1]*m.R[1][0]:
+		m.rejected = true
+		res.reject(ReasonBadGeometry)
+	case !(dist <= maxRegionM):
+		m.rejected = true
+		res.reject(ReasonOutOfRegion)
+	}
+	m.boxR = math.Sqrt(e.p.GateChi2) * math.Sqrt(math.Max(m.R[0][0], m.R[1][1]))
+}
+
 // measure converts every detection of r into the engine frame.
 func (e *Engine) measure(s *Sensor, platform geo.LLA, r *sensors.Report, res *Result) {
 	e.meas = e.meas[:0]
+	res.Detections = len(r.Detections)
 	// Rotation from the sensor's local north to the frame's north.
 	var rot [2][2]float64
-	hasPolar := false
 	for i := range r.Detections {
 		if r.Detections[i].Polar {
-			hasPolar = true
+			pe, pn, _ := e.frame.ToENU(platform)
+			qe, qn, _ := e.frame.ToENU(geo.Destination(platform, 0, 1000))
+			th := math.Atan2(qe-pe, qn-pn)
+			c, sn := math.Cos(th), math.Sin(th)
+			rot = [2][2]float64{{c, sn}, {-sn, c}}
 			break
 		}
 	}
-	if hasPolar {
-		pe, pn, _ := e.frame.ToENU(platform)
-		qe, qn, _ := e.frame.ToENU(geo.Destination(platform, 0, 1000))
-		th := math.Atan2(qe-pe, qn-pn)
-		c, sn := math.Cos(th), math.Sin(th)
-		rot = [2][2]float64{{c, sn}, {-sn, c}}
-	}
 	for i := range r.Detections {
 		d := &r.Detections[i]
-		// class is hard evidence (the payload's class, a clear altitude); prior is
-		// the sensor's usual class, a weak hint that never blocks association.
-		m := measurement{class: d.Class, prior: s.Class, id: d.ID}
+		// Class is hard evidence (the payload's class, a clear altitude); prior
+		// is the sensor's usual class.
+		m := measurement{Plot: Plot{Class: d.Class, ID: d.ID}, prior: s.Class}
 		var pos geo.LLA
 		if d.Polar {
 			sr, sb := d.SigmaRange, d.SigmaBearing
@@ -291,25 +419,25 @@ func (e *Engine) measure(s *Sensor, platform geo.LLA, r *sensors.Report, res *Re
 			if dh := platform.Alt - pos.Alt; math.Abs(dh) < d.Range {
 				ground = math.Sqrt(d.Range*d.Range - dh*dh)
 			}
-			Rl := geo.PolarCovariance(ground, d.Bearing, sr, sb)
-			m.R = rotate(rot, Rl)
-			if d.HasElevation {
+			m.R = rotate(rot, geo.PolarCovariance(ground, d.Bearing, sr, sb))
+			switch {
+			case d.HasElevation:
 				// A 3-D plot: its altitude is evidence of class when it is clear of the noise
 				// (elevation σ taken as the bearing σ).
 				sigAlt := d.Range * sb * math.Pi / 180
 				switch {
 				case pos.Alt-3*sigAlt > e.p.AirAltitudeM:
-					m.class = sensors.ClassAir
+					m.Class = sensors.ClassAir
 				case pos.Alt+3*sigAlt < e.p.AirAltitudeM && d.Class == sensors.ClassUnknown:
-					m.class = sensors.ClassSurface
+					m.Class = sensors.ClassSurface
 				}
-				m.alt = math.Max(pos.Alt, 0)
-			} else if d.HasAlt {
-				m.alt = d.Alt
+				m.Alt = math.Max(pos.Alt, 0)
+			case d.HasAlt:
+				m.Alt = d.Alt
 				if d.Class == sensors.ClassUnknown && d.Alt > e.p.AirAltitudeM {
-					m.class = sensors.ClassAir
+					m.Class = sensors.ClassAir
 				}
-			} else {
+			default:
 				pos.Alt = 0
 			}
 		} else {
@@ -325,28 +453,20 @@ func (e *Engine) measure(s *Sensor, platform geo.LLA, r *sensors.Report, res *Re
 				m.R = [2][2]float64{{sg * sg, 0}, {0, sg * sg}}
 			}
 			if d.HasAlt {
-				m.alt = d.Alt
+				m.Alt = d.Alt
 				if d.Class == sensors.ClassUnknown && d.Alt > e.p.AirAltitudeM {
-					m.class = sensors.ClassAir
+					m.Class = sensors.ClassAir
 				}
 			}
 		}
 		ze, zn, zu := e.frame.ToENU(pos)
-		m.z = [2]float64{ze, zn}
+		m.E, m.N = ze, zn
 		if d.HasVelocity {
 			c := d.Course * math.Pi / 180
-			m.vel = [2]float64{d.Speed * math.Sin(c), d.Speed * math.Cos(c)}
-			m.hasVel = true
+			m.Vel = [2]float64{d.Speed * math.Sin(c), d.Speed * math.Cos(c)}
+			m.HasVel = true
 		}
-		switch {
-		case !finite2(m.z) || !finite22(m.R) || m.R[0][0] <= 0 || m.R[1][1] <= 0:
-			m.rejected = true
-			res.reject(ReasonBadGeometry)
-		case math.Hypot(math.Hypot(ze, zn), zu) > maxRegionM:
-			m.rejected = true
-			res.reject(ReasonOutOfRegion)
-		}
-		m.boxR = math.Sqrt(e.p.GateChi2) * math.Sqrt(math.Max(m.R[0][0], m.R[1][1]))
+		e.checkMeasurement(&m, math.Hypot(math.Hypot(ze, zn), zu), res)
 		e.meas = append(e.meas, m)
 	}
 }
@@ -380,63 +500,204 @@ func rotate(M, R [2][2]float64) [2][2]float64 {
 type pair struct {
 	t    *Track
 	m    int
-	cost float64
+	cost   float64 // d² + ln|S|, plus a penalty for a tentative track
+	d2     float64
+	logDet float64
 }
 
-// associate finds every gated pair among this report's measurements and the
-// tracks whose gate boxes they touch, then keeps the cheapest pairs so that
-// each track and each measurement is used at most once (global nearest
-// neighbour; cost = d² + ln|S|, the negative log-likelihood up to a constant).
+// associate finds every gated pair among the report's measurements and the
+// tracks whose gate boxes they touch, then keeps, cluster by cluster, the
+// assignment of least total cost (cost = d² + ln|S|, the negative
+// log-likelihood up to a constant). e.pairs ends holding the chosen pairs in
+// measurement order.
 func (e *Engine) associate(t time.Time) {
+	e.seq++
 	e.pairs = e.pairs[:0]
+	e.as.tracks = e.as.tracks[:0]
+	e.gt = t
 	for i := range e.meas {
 		m := &e.meas[i]
 		if m.rejected {
 			continue
 		}
-		mi := i
-		e.index.Search([2]float64{m.z[0] - m.boxR, m.z[1] - m.boxR}, [2]float64{m.z[0] + m.boxR, m.z[1] + m.boxR},
-			func(_, _ [2]float64, tr *Track) bool {
-				if !compatible(tr.class, m.class) {
-					return true
-				}
-				if m.id != nil && tr.identity != nil && !sameIdentity(m.id, tr.identity) &&
-					t.Sub(tr.identityTime) < e.p.CoopWindow {
-					return true // a different vessel's AIS does not update a track that has its own
-				}
-				x, P := tr.StateAt(t, e.p.ProcessNoise[tr.class])
-				nu, S := innovation(&x, &P, m.z, m.R)
-				Si, det, ok := inv2(S)
-				if !ok {
-					return true
-				}
-				d2 := mahalanobis2(nu, Si)
-				if d2 <= e.p.GateChi2 {
-					e.pairs = append(e.pairs, pair{t: tr, m: mi, cost: d2 + math.Log(det)})
-				}
-				return true
-			})
+		e.gm = i
+		e.index.Search([2]float64{m.E - m.boxR, m.N - m.boxR}, [2]float64{m.E + m.boxR, m.N + m.boxR}, e.visit)
 	}
-	slices.SortFunc(e.pairs, func(a, b pair) int {
-		if c := cmp.Compare(a.cost, b.cost); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(a.t.id, b.t.id); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.m, b.m)
-	})
-	e.seq++
-	out := e.pairs[:0]
+	if len(e.pairs) == 0 {
+		return
+	}
+	M := int32(len(e.meas))
+	n := int(M) + len(e.as.tracks)
+	if cap(e.as.parent) < n {
+		e.as.parent = make([]int32, n)
+	}
+	e.as.parent = e.as.parent[:n]
+	for i := range e.as.parent {
+		e.as.parent[i] = int32(i)
+	}
 	for _, p := range e.pairs {
-		if p.t.pairSeq == e.seq || e.meas[p.m].assigned {
-			continue
+		e.as.union(int32(p.m), M+p.t.local)
+	}
+	// Sort the pairs by cluster root, then measurement, so each cluster is a run.
+	slices.SortFunc(e.pairs, func(a, b pair) int {
+		if c := cmp.Compare(e.as.find(int32(a.m)), e.as.find(int32(b.m))); c != 0 {
+			return c
 		}
-		p.t.pairSeq = e.seq
+		if c := cmp.Compare(a.m, b.m); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.t.id, b.t.id)
+	})
+	chosen := 0 // the chosen pairs are written over the start of e.pairs
+	for start := 0; start < len(e.pairs); {
+		root := e.as.find(int32(e.pairs[start].m))
+		end := start + 1
+		for end < len(e.pairs) && e.as.find(int32(e.pairs[end].m)) == root {
+			end++
+		}
+		chosen += e.solveCluster(e.pairs[start:end], e.pairs[chosen:])
+		start = end
+	}
+	out := e.pairs[:chosen]
+	slices.SortFunc(out, func(a, b pair) int { return cmp.Compare(a.m, b.m) })
+	for _, p := range out {
 		e.meas[p.m].assigned = true
-		out = append(out, p)
 	}
 	e.pairs = out
+}
+
+// gateVisit is the R-tree visitor of associate: it gates measurement e.gm
+// against one candidate track at time e.gt.
+func (e *Engine) gateVisit(_, _ [2]float64, tr *Track) bool {
+	m := &e.meas[e.gm]
+	if !compatible(tr.class, m.Class) {
+		return true
+	}
+	if m.ID != nil && tr.identity != nil && !sameIdentity(m.ID, tr.identity) && e.gt.Sub(tr.identityTime) < e.p.CoopWindow {
+		return true // another vessel's AIS does not update a track that has its own
+	}
+	var x State
+	var P Cov
+	if dt := e.gt.Sub(tr.t).Seconds(); dt >= 0 {
+		x, P = tr.f.predicted(dt, tr.ip)
+	} else {
+		// Out of sequence: the track is ahead of the measurement. Retrodict its
+		// position along the velocity, with the manoeuvring noise over the lag.
+		lag := -dt
+		x, P = tr.f.x, tr.f.P
+		x[0] -= lag * x[2]
+		x[1] -= lag * x[3]
+		P[0][0] += -2*lag*P[0][2] + lag*lag*P[2][2]
+		P[1][1] += -2*lag*P[1][3] + lag*lag*P[3][3]
+		P[0][1] += -lag*(P[0][3]+P[2][1]) + lag*lag*P[2][3]
+		P[1][0] = P[0][1]
+		q := tr.ip.q[moving]
+		P[0][0] += q * q * lag * lag * lag * lag / 4
+		P[1][1] += q * q * lag * lag * lag * lag / 4
+	}
+	nu, S := innovation(&x, &P, [2]float64{m.E, m.N}, m.R)
+	Si, det, ok := inv2(S)
+	if !ok {
+		return true
+	}
+	d2 := mahalanobis2(nu, Si)
+	if d2 > e.p.GateChi2 {
+		return true
+	}
+	if tr.hits == 1 && !tr.f.hasVel {
+		// A second detection fixes the velocity: it must be one the class can reach.
+		dt := e.gt.Sub(tr.t).Seconds()
+		slack := 3 * math.Sqrt(m.R[0][0]+m.R[1][1]+tr.f.mP[0][0][0]+tr.f.mP[0][1][1])
+		if dt > 0 && math.Hypot(m.E-tr.f.x[0], m.N-tr.f.x[1]) > e.p.MaxSpeed[tr.speedClass()]*1.1*dt+slack {
+			return true
+		}
+	}
+	if tr.pairSeq != e.seq {
+		tr.pairSeq = e.seq
+		tr.local = int32(len(e.as.tracks))
+		e.as.tracks = append(e.as.tracks, tr)
+	}
+	cost := d2 + math.Log(det)
+	if tr.status == Tentative {
+		// A confirmed track has the first claim on a detection in its gate.
+		cost += e.p.GateChi2
+	}
+	e.pairs = append(e.pairs, pair{t: tr, m: e.gm, cost: cost, d2: d2, logDet: math.Log(det)})
+	return true
+}
+
+// solveCluster chooses the assignment of one cluster's pairs (sorted by
+// measurement) and writes the chosen pairs to dst, returning how many.
+// dst may overlap the start of pairs: a pair is written only after it has been read.
+func (e *Engine) solveCluster(pairs []pair, dst []pair) int {
+	if len(pairs) == 1 {
+		dst[0] = pairs[0]
+		return 1
+	}
+	a := &e.as
+	a.rows, a.cols = a.rows[:0], a.cols[:0]
+	for _, p := range pairs {
+		if len(a.rows) == 0 || a.rows[len(a.rows)-1] != int32(p.m) {
+			a.rows = append(a.rows, int32(p.m))
+		}
+		if !slices.Contains(a.cols, p.t.local) {
+			a.cols = append(a.cols, p.t.local)
+		}
+	}
+	nr, nt := len(a.rows), len(a.cols)
+	if nr == 1 || nt == 1 {
+		// One measurement or one track: the cheapest pair wins.
+		best := 0
+		for i := range pairs {
+			if pairs[i].cost < pairs[best].cost {
+				best = i
+			}
+		}
+		dst[0] = pairs[best]
+		return 1
+	}
+	nc := nt + nr // tracks, then one "no track" column per measurement
+	if cap(a.cost) < nr*nc {
+		a.cost = make([]float64, nr*nc)
+	}
+	a.cost = a.cost[:nr*nc]
+	for i := range a.cost {
+		a.cost[i] = forbidden
+	}
+	// Leaving a measurement unassigned costs as much as the dearest pair the gate allows.
+	var maxLogDet float64 = math.Inf(-1)
+	for _, p := range pairs {
+		maxLogDet = math.Max(maxLogDet, p.cost)
+	}
+	none := math.Max(maxLogDet, 0) + e.p.GateChi2
+	for _, p := range pairs {
+		r := slices.Index(a.rows, int32(p.m))
+		c := slices.Index(a.cols, p.t.local)
+		a.cost[r*nc+c] = p.cost
+	}
+	for r := 0; r < nr; r++ {
+		a.cost[r*nc+nt+r] = none
+	}
+	if cap(a.rowCol) < nr {
+		a.rowCol = make([]int32, nr)
+	}
+	rowCol := a.rowCol[:nr]
+	a.hungarian(nr, nc, rowCol)
+	// Copy the chosen pairs out before writing dst (which may overlap pairs).
+	out := a.chosen[:0]
+	for r, c := range rowCol {
+		if int(c) >= nt {
+			continue
+		}
+		for _, p := range pairs {
+			if p.m == int(a.rows[r]) && p.t.local == a.cols[c] {
+				out = append(out, p)
+				break
+			}
+		}
+	}
+	a.chosen = out
+	return copy(dst, out)
 }
 
 func compatible(track, det sensors.Class) bool {
@@ -450,56 +711,64 @@ func sameIdentity(a, b *sensors.Identity) bool {
 	return a.ICAO == b.ICAO
 }
 
-// update applies measurement m of sensor s at time t to track tr.
-func (e *Engine) update(tr *Track, m *measurement, s *Sensor, t time.Time) {
-	x0, P0 := tr.x, tr.P
-	if dt := t.Sub(tr.t).Seconds(); dt > 0 {
-		predictCV(&tr.x, &tr.P, dt, e.p.ProcessNoise[tr.class])
-	}
-	tr.t = t
-	if !updatePos(&tr.x, &tr.P, m.z, m.R) || !finiteState(&tr.x, &tr.P) {
-		tr.x, tr.P = x0, P0 // never keep a corrupted state
-		return
+// update applies measurement m of sensor s at time t to track tr (pr is
+// their pair, with the gate's cost). It returns false when the filter refused it.
+func (e *Engine) update(tr *Track, m *measurement, s *Sensor, t time.Time, pr pair) bool {
+	z := [2]float64{m.E, m.N}
+	if dt := t.Sub(tr.t).Seconds(); dt >= 0 {
+		if !tr.f.update(dt, z, m.R, tr.ip) {
+			return false
+		}
+		tr.t = t
+	} else if !tr.f.retrodictUpdate(-dt, z, m.R, tr.ip) {
+		return false
 	}
 	tr.hits++
-	if tr.status == Tentative {
-		tr.opps++
+	// Score: ln(Pd · N(ν; 0, S) / λ), λ the clutter density where the detection lies.
+	tr.addScore(math.Log(s.Pd) - 0.5*(pr.d2+pr.logDet) - math.Log(2*math.Pi) - math.Log(e.clutter.density(s, m.E, m.N)))
+	if t.After(tr.lastUpdate) {
+		tr.lastUpdate = t
 	}
-	tr.lastUpdate = t
-	if m.alt > 0 || m.class == sensors.ClassAir {
-		tr.alt = m.alt
+	if m.Alt > 0 || m.Class == sensors.ClassAir {
+		tr.alt = m.Alt
 	}
-	tr.vote(m.class, m.prior, e.p.MaxSpeed[sensors.ClassSurface])
+	tr.vote(m.Class, m.prior, e.p.MaxSpeed[sensors.ClassSurface])
+	tr.ip = &e.imm[tr.class]
 	tr.addSensor(s.ID, t)
-	if m.id != nil {
-		id := *m.id
+	if m.ID != nil && !t.Before(tr.identityTime) {
+		id := *m.ID
 		tr.identity = &id
 		tr.identityTime = t
 	}
-	e.reindex(tr, t)
+	e.reindex(tr, e.now)
+	return true
 }
 
 // newTrack starts a tentative track on an unassigned measurement.
 func (e *Engine) newTrack(m *measurement, s *Sensor, t time.Time) {
 	e.nextID++
-	tr := &Track{id: e.nextID, status: Tentative, t: t, born: t, lastUpdate: t, hits: 1, opps: 1, alt: m.alt}
-	tr.x = State{m.z[0], m.z[1], 0, 0}
-	tr.P[0][0], tr.P[0][1], tr.P[1][0], tr.P[1][1] = m.R[0][0], m.R[0][1], m.R[1][0], m.R[1][1]
-	if m.hasVel {
-		tr.x[2], tr.x[3] = m.vel[0], m.vel[1]
-		tr.P[2][2], tr.P[3][3] = 4, 4 // a reported velocity: σ 2 m/s per axis
+	tr := &Track{id: e.nextID, status: Tentative, t: t, born: t, lastUpdate: t, hits: 1, alt: m.Alt}
+	x := State{m.E, m.N, 0, 0}
+	var P Cov
+	P[0][0], P[0][1], P[1][0], P[1][1] = m.R[0][0], m.R[0][1], m.R[1][0], m.R[1][1]
+	if m.HasVel {
+		x[2], x[3] = m.Vel[0], m.Vel[1]
+		P[2][2], P[3][3] = 4, 4 // a reported velocity: σ 2 m/s per axis
 	} else {
-		c := m.class
+		c := m.Class
 		if c == sensors.ClassUnknown {
 			c = m.prior
 		}
 		v := e.p.MaxSpeed[c]
-		tr.P[2][2], tr.P[3][3] = v*v/2, v*v/2 // unknown velocity: a speed up to the class's maximum
+		P[2][2], P[3][3] = v*v/2, v*v/2 // unknown velocity: a speed up to the class's maximum
 	}
-	tr.vote(m.class, m.prior, e.p.MaxSpeed[sensors.ClassSurface])
+	tr.f.init(x, P)
+	tr.f.hasVel = m.HasVel
+	tr.vote(m.Class, m.prior, e.p.MaxSpeed[sensors.ClassSurface])
+	tr.ip = &e.imm[tr.class]
 	tr.addSensor(s.ID, t)
-	if m.id != nil {
-		id := *m.id
+	if m.ID != nil {
+		id := *m.ID
 		tr.identity = &id
 		tr.identityTime = t
 	}
@@ -510,39 +779,45 @@ func (e *Engine) newTrack(m *measurement, s *Sensor, t time.Time) {
 	e.reindex(tr, t)
 }
 
-// countMisses charges a missed opportunity to each tentative track inside
-// the sensor's coverage that this report did not update, and deletes those
-// that can no longer reach M of N.
-func (e *Engine) countMisses(s *Sensor, platform geo.LLA, t time.Time) {
-	pe, pn, _ := e.frame.ToENU(platform)
-	rng := s.RangeM
+// countMisses charges a missed detection, ln(1 − Pd) on the score, to each
+// track inside the sensor's coverage (around pe, pn) that this report did
+// not update, and deletes those whose score has fallen too far.
+func (e *Engine) countMisses(s *Sensor, pe, pn float64, t time.Time) {
 	lo, hi := [2]float64{math.Inf(-1), math.Inf(-1)}, [2]float64{math.Inf(1), math.Inf(1)}
-	if rng > 0 {
-		lo, hi = [2]float64{pe - rng, pn - rng}, [2]float64{pe + rng, pn + rng}
+	if s.RangeM > 0 {
+		lo, hi = [2]float64{pe - s.RangeM, pn - s.RangeM}, [2]float64{pe + s.RangeM, pn + s.RangeM}
 	}
-	var dead []*Track
+	e.missed = e.missed[:0]
 	e.index.Search(lo, hi, func(_, _ [2]float64, tr *Track) bool {
-		if tr.status != Tentative || tr.lastUpdate.Equal(t) {
+		if !tr.lastUpdate.Before(t) || tr.t.After(t) {
 			return true
 		}
-		x, _ := tr.StateAt(t, 0)
-		if rng > 0 && math.Hypot(x[0]-pe, x[1]-pn) > rng {
-			return true
+		if s.RangeM > 0 {
+			dt := t.Sub(tr.t).Seconds()
+			if math.Hypot(tr.f.x[0]+dt*tr.f.x[2]-pe, tr.f.x[1]+dt*tr.f.x[3]-pn) > s.RangeM {
+				return true
+			}
 		}
-		tr.opps++
-		if tr.opps-tr.hits > e.p.ConfirmWindow-e.p.ConfirmHits {
-			dead = append(dead, tr)
-		}
+		e.missed = append(e.missed, tr)
 		return true
 	})
-	for _, tr := range dead {
-		e.remove(tr)
+	miss := math.Log(1 - s.Pd)
+	for _, tr := range e.missed {
+		tr.addScore(miss)
+		drop := e.p.DeleteScore
+		if tr.status == Confirmed {
+			drop = e.p.DeleteScoreConfirmed
+		}
+		if tr.score < tr.maxScore-drop {
+			e.remove(tr)
+		}
 	}
 }
 
-// Advance moves the engine clock to now without a report and deletes tracks
-// that coasted past their timeout or grew too uncertain. It returns the
-// tracks deleted (status Deleted), by ascending id.
+// Advance moves the engine clock to now without a report, deletes tracks
+// that coasted past their timeout or grew too uncertain, and merges
+// duplicate tracks. It returns the tracks deleted (status Deleted), by
+// ascending id.
 func (e *Engine) Advance(now time.Time) []*Track {
 	if now.Before(e.now) {
 		return nil
@@ -553,8 +828,11 @@ func (e *Engine) Advance(now time.Time) []*Track {
 	}
 	var dead []*Track
 	for _, tr := range e.tracks {
+		if tr.status == Deleted {
+			continue
+		}
 		age := now.Sub(tr.lastUpdate)
-		_, P := tr.StateAt(now, e.p.ProcessNoise[tr.class])
+		_, P := tr.StateAt(now)
 		if (tr.status == Tentative && age > e.p.TentativeTimeout) ||
 			(tr.status == Confirmed && age > e.p.CoastTime) ||
 			posSigma(&P) > e.p.MaxSigmaM {
@@ -564,13 +842,87 @@ func (e *Engine) Advance(now time.Time) []*Track {
 	for _, tr := range dead {
 		e.remove(tr)
 	}
+	dead = append(dead, e.mergeDuplicates(now)...)
+	slices.SortFunc(dead, func(a, b *Track) int { return cmp.Compare(a.id, b.id) })
 	for k, c := range e.coop {
 		if now.Sub(c.t) > e.p.CoopWindow {
 			e.coopIndex.Delete([2]float64{c.e, c.n}, [2]float64{c.e, c.n}, c)
 			delete(e.coop, k)
 		}
 	}
+	e.compact()
 	return dead
+}
+
+// mergeDuplicates finds confirmed tracks that follow the same target — two
+// tracks born of one target, e.g. from two sensors before either confirmed —
+// and, after three checks in a row, deletes the younger (keeping the older
+// id, the identity both had, and the sensors of both).
+func (e *Engine) mergeDuplicates(now time.Time) []*Track {
+	var dead []*Track
+	for _, tr := range e.tracks {
+		if tr.status != Confirmed {
+			continue
+		}
+		x, P := tr.StateAt(now)
+		r := 3 * posSigma(&P)
+		older := (*Track)(nil)
+		e.index.Search([2]float64{x[0] - r, x[1] - r}, [2]float64{x[0] + r, x[1] + r}, func(_, _ [2]float64, o *Track) bool {
+			if o == tr || o.status != Confirmed || o.id > tr.id {
+				return true
+			}
+			if mergeDistance(tr, o, now) <= e.p.MergeChi2 {
+				older = o
+				return false
+			}
+			return true
+		})
+		if older == nil {
+			tr.dupCount = 0
+			continue
+		}
+		tr.dupCount++
+		if tr.dupCount < 3 {
+			continue
+		}
+		if older.identity == nil && tr.identity != nil {
+			older.identity, older.identityTime = tr.identity, tr.identityTime
+		}
+		for i := len(tr.sensors) - 1; i >= 0; i-- {
+			older.addSensor(tr.sensors[i].Sensor, tr.sensors[i].Time)
+		}
+		dead = append(dead, tr)
+	}
+	for _, tr := range dead {
+		e.remove(tr)
+	}
+	return dead
+}
+
+// mergeDistance is the squared Mahalanobis distance between two tracks'
+// states at now, under the sum of their covariances.
+func mergeDistance(a, b *Track, now time.Time) float64 {
+	xa, Pa := a.StateAt(now)
+	xb, Pb := b.StateAt(now)
+	var d State
+	var S [4][4]float64
+	for i := 0; i < 4; i++ {
+		d[i] = xa[i] - xb[i]
+		for j := 0; j < 4; j++ {
+			S[i][j] = Pa[i][j] + Pb[i][j]
+		}
+	}
+	Si, ok := inv4(S)
+	if !ok {
+		return math.Inf(1)
+	}
+	var q float64
+	for i := 0; i < 4; i++ {
+		for j := 0; j < 4; j++ {
+			q += d[i] * Si[i][j] * d[j]
+		}
+	}
+	return q
 }
 
 func (e *Engine) remove(tr *Track) {
@@ -579,10 +931,23 @@ func (e *Engine) remove(tr *Track) {
 	}
 	tr.status = Deleted
 	e.index.Delete(tr.boxMin, tr.boxMax, tr)
-	i, found := slices.BinarySearchFunc(e.tracks, tr.id, func(t *Track, id uint64) int { return cmp.Compare(t.id, id) })
-	if found {
-		e.tracks = slices.Delete(e.tracks, i, i+1)
+	e.dead++
+}
+
+// compact drops deleted tracks from e.tracks.
+func (e *Engine) compact() {
+	if e.dead == 0 {
+		return
 	}
+	live := e.tracks[:0]
+	for _, tr := range e.tracks {
+		if tr.status != Deleted {
+			live = append(live, tr)
+		}
+	}
+	clear(e.tracks[len(live):])
+	e.tracks = live
+	e.dead = 0
 }
 
 // reindex recomputes the track's gate box for [t, t+BoxLife] and stores it in the R-tree.
@@ -591,12 +956,17 @@ func (e *Engine) reindex(tr *Track, t time.Time) {
 		e.index.Delete(tr.boxMin, tr.boxMax, tr)
 	}
 	k := math.Sqrt(e.p.GateChi2) * 1.1
-	sa := e.p.ProcessNoise[tr.class]
 	lo := [2]float64{math.Inf(1), math.Inf(1)}
 	hi := [2]float64{math.Inf(-1), math.Inf(-1)}
-	for _, f := range [...]float64{0, 0.5, 1} {
-		at := t.Add(time.Duration(f * float64(e.p.BoxLife)))
-		x, P := tr.StateAt(at, sa)
+	// The box covers the gate from the track's own time (out-of-sequence
+	// measurements may come from before t) to t+BoxLife.
+	from := tr.t.Sub(t).Seconds() - e.p.OOSMWindow.Seconds()
+	for _, f := range [...]float64{from, 0, 0.5 * e.p.BoxLife.Seconds(), e.p.BoxLife.Seconds()} {
+		x, P := tr.f.predicted(t.Sub(tr.t).Seconds()+f, tr.ip)
+		if f < 0 {
+			x[0] += f * x[2]
+			x[1] += f * x[3]
+		}
 		se, sn := math.Sqrt(math.Max(P[0][0], 0)), math.Sqrt(math.Max(P[1][1], 0))
 		lo[0], lo[1] = math.Min(lo[0], x[0]-k*se), math.Min(lo[1], x[1]-k*sn)
 		hi[0], hi[1] = math.Max(hi[0], x[0]+k*se), math.Max(hi[1], x[1]+k*sn)
@@ -614,6 +984,9 @@ func (e *Engine) sweepBoxes(t time.Time) {
 	limit := t.Add(e.p.BoxLife / 2)
 	e.sweepAt = time.Time{}
 	for _, tr := range e.tracks {
+		if tr.status == Deleted {
+			continue
+		}
 		if tr.boxUntil.Before(limit) {
 			e.reindex(tr, t)
 		} else if e.sweepAt.IsZero() || tr.boxUntil.Before(e.sweepAt) {
@@ -624,14 +997,17 @@ func (e *Engine) sweepBoxes(t time.Time) {
 
 // rememberCoop records a cooperative position for NearbyCooperative.
 func (e *Engine) rememberCoop(m *measurement, t time.Time) {
-	k := coopKey{mmsi: m.id.MMSI, icao: m.id.ICAO}
+	k := coopKey{mmsi: m.ID.MMSI, icao: m.ID.ICAO}
 	if c, ok := e.coop[k]; ok {
+		if t.Before(c.t) {
+			return
+		}
 		e.coopIndex.Delete([2]float64{c.e, c.n}, [2]float64{c.e, c.n}, c)
-		c.e, c.n, c.t = m.z[0], m.z[1], t
+		c.e, c.n, c.t = m.E, m.N, t
 		e.coopIndex.Insert([2]float64{c.e, c.n}, [2]float64{c.e, c.n}, c)
 		return
 	}
-	c := &coopPos{key: k, e: m.z[0], n: m.z[1], t: t}
+	c := &coopPos{key: k, e: m.E, n: m.N, t: t}
 	e.coop[k] = c
 	e.coopIndex.Insert([2]float64{c.e, c.n}, [2]float64{c.e, c.n}, c)
 }

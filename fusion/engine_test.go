@@ -17,9 +17,9 @@ var radarPos = geo.LLA{Lat: 26.0725, Lon: -97.1675, Alt: 30}
 
 func testParams() Params {
 	return Params{
-		GateChi2: 13.82, ConfirmHits: 3, ConfirmWindow: 5,
+		GateChi2: 13.82, ConfirmHits: 3, ConfirmScore: 20, DeleteScore: 6.9, DeleteScoreConfirmed: 16,
 		CoastTime: 60 * time.Second, TentativeTimeout: 30 * time.Second, MaxSigmaM: 5000,
-		ProcessNoise: [3]float64{1.5, 0.5, 3}, MaxSpeed: [3]float64{300, 35, 300},
+		ProcessNoise: [3]float64{0.2, 0.05, 0.5}, ManoeuvreNoise: [3]float64{2, 0.7, 5}, MaxSpeed: [3]float64{300, 35, 300},
 		AirAltitudeM: 150, CoopWindow: 2 * time.Minute,
 	}
 }
@@ -91,7 +91,7 @@ func TestOneTargetOneTrackInClutter(t *testing.T) {
 	}
 	tr := c[0]
 	end := 119 * 2.5
-	x, _ := tr.StateAt(t0.Add(time.Duration(end*float64(time.Second))), 0.5)
+	x, _ := tr.StateAt(t0.Add(time.Duration(end*float64(time.Second))))
 	truth := gofast.at(end)
 	te, tn, _ := e.Frame().ToENU(truth)
 	if d := math.Hypot(x[0]-te, x[1]-tn); d > 100 {
@@ -172,7 +172,7 @@ func TestAISIdentityAttaches(t *testing.T) {
 	if id == nil || id.MMSI != 367730160 {
 		t.Fatalf("identity %+v", id)
 	}
-	x, _ := c[0].StateAt(e.Now(), 0)
+	x, _ := c[0].StateAt(e.Now())
 	if !e.NearbyCooperative(x[0], x[1], 1500, e.Now().Add(-time.Minute)) {
 		t.Fatal("no cooperative position near the ship")
 	}
@@ -241,7 +241,7 @@ func TestPolarPlotWithAltitude(t *testing.T) {
 		t.Fatal(err)
 	}
 	tr := e.Tracks()[0]
-	x, _ := tr.StateAt(t0, 0)
+	x, _ := tr.StateAt(t0)
 	te, tn, _ := e.Frame().ToENU(truth)
 	if d := math.Hypot(x[0]-te, x[1]-tn); d > 50 {
 		t.Errorf("plot placed %.0f m from the truth", d)

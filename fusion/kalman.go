@@ -145,3 +145,40 @@ func finiteState(x *State, P *Cov) bool {
 // PositionSigma returns the standard deviation of position along the worse
 // axis of a covariance (m): the radius alerts report as sigma_m.
 func PositionSigma(P *Cov) float64 { return posSigma(P) }
+
+// inv4 inverts a 4×4 matrix by Gauss–Jordan elimination with partial
+// pivoting; ok is false when it is singular.
+func inv4(A [4][4]float64) (inv [4][4]float64, ok bool) {
+	for i := 0; i < 4; i++ {
+		inv[i][i] = 1
+	}
+	for c := 0; c < 4; c++ {
+		p := c
+		for r := c + 1; r < 4; r++ {
+			if math.Abs(A[r][c]) > math.Abs(A[p][c]) {
+				p = r
+			}
+		}
+		if !(math.Abs(A[p][c]) > 1e-300) {
+			return inv, false
+		}
+		A[c], A[p] = A[p], A[c]
+		inv[c], inv[p] = inv[p], inv[c]
+		d := A[c][c]
+		for k := 0; k < 4; k++ {
+			A[c][k] /= d
+			inv[c][k] /= d
+		}
+		for r := 0; r < 4; r++ {
+			if r == c || A[r][c] == 0 {
+				continue
+			}
+			f := A[r][c]
+			for k := 0; k < 4; k++ {
+				A[r][k] -= f * A[c][k]
+				inv[r][k] -= f * inv[c][k]
+			}
+		}
+	}
+	return inv, true
+}

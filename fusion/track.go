@@ -45,15 +45,16 @@ type SensorHit struct {
 type Track struct {
 	id     uint64
 	status Status
-	x      State
-	P      Cov
-	t      time.Time // time of x and P
-	alt    float64   // last altitude estimate (m), 0 for surface
+	f      immState   // the filter, at time t
+	ip     *immParams // the class's noise levels
+	t      time.Time  // time of the filter's estimate
+	alt    float64    // last altitude estimate (m), 0 for surface
 
 	born       time.Time
 	lastUpdate time.Time
-	hits       int // detections associated
-	opps       int // opportunities while tentative (hits + misses in coverage)
+	hits       int     // detections associated
+	score      float64 // log-likelihood ratio of target against clutter
+	maxScore   float64 // the best score it has had
 
 	airVotes, surfaceVotes int  // explicit class evidence
 	priorAir, priorSurface int  // the contributing sensors' usual classes
@@ -69,7 +70,9 @@ type Track struct {
 	boxMin, boxMax [2]float64
 	boxUntil       time.Time
 
-	pairSeq uint64 // the association round that last took this track
+	pairSeq  uint64 // the association round that last took this track
+	local    int32  // its index among this round's candidate tracks
+	dupCount int    // consecutive checks it has looked like a duplicate of an older track
 }
 
 // ID returns the track's number, stable for its life.
@@ -99,14 +102,16 @@ func (t *Track) Identity() (*sensors.Identity, time.Time) { return t.identity, t
 // Sensors returns the sensors that contributed, most recent first.
 func (t *Track) Sensors() []SensorHit { return t.sensors }
 
-// StateAt returns the track's state and covariance predicted to at (never
-// backwards: a time before the track's own gives its current state).
-func (t *Track) StateAt(at time.Time, sigmaA float64) (State, Cov) {
-	x, P := t.x, t.P
-	if dt := at.Sub(t.t).Seconds(); dt > 0 {
-		predictCV(&x, &P, dt, sigmaA)
-	}
-	return x, P
+// StateAt returns the track's combined state and covariance predicted to at
+// (never backwards: a time before the track's own gives its current state).
+func (t *Track) StateAt(at time.Time) (State, Cov) {
+	return t.f.predicted(at.Sub(t.t).Seconds(), t.ip)
+}
+
+// ModeProbabilities returns the probabilities of the quiet and the
+// manoeuvring motion modes.
+func (t *Track) ModeProbabilities() (quietP, manoeuvring float64) {
+	return t.f.mu[quiet], t.f.mu[moving]
 }
 
 // Alt returns the track's altitude estimate in metres (0 for surface).
@@ -144,8 +149,8 @@ func (t *Track) vote(c, prior sensors.Class, maxSurfaceSpeed float64) {
 	case sensors.ClassSurface:
 		t.priorSurface++
 	}
-	speed := math.Hypot(t.x[2], t.x[3])
-	speedSigma := math.Sqrt(math.Max(t.P[2][2]+t.P[3][3], 0))
+	speed := math.Hypot(t.f.x[2], t.f.x[3])
+	speedSigma := math.Sqrt(math.Max(t.f.P[2][2]+t.f.P[3][3], 0))
 	// Kinematic evidence, with hysteresis: set when the speed is clearly above
 	// a vessel's, cleared only when it is clearly below.
 	switch {
@@ -168,4 +173,23 @@ func (t *Track) vote(c, prior sensors.Class, maxSurfaceSpeed float64) {
 	default:
 		t.class = sensors.ClassUnknown
 	}
+}
+
+func (t *Track) addScore(d float64) {
+	t.score += d
+	if t.score > t.maxScore {
+		t.maxScore = t.score
+	}
+}
+
+// Score returns the track's score: the log-likelihood ratio that it is a
+// target rather than clutter.
+func (t *Track) Score() float64 { return t.score }
+
+// speedClass is the class whose top speed bounds the track's velocity.
+func (t *Track) speedClass() sensors.Class {
+	if t.class == sensors.ClassUnknown && t.priorSurface > t.priorAir {
+		return sensors.ClassSurface
+	}
+	return t.class
 }

@@ -33,6 +33,8 @@ commands:
          embedded broker, simulated Rio Grande scene, the daemon; prints alerts as they are raised
   run    [-config FILE]   the daemon (built-in configuration when -config is not given)
   check  [-config FILE]   validate a configuration; print every setting and where it came from
+  track  -detections CSV -scenario JSON -out CSV [-config FILE]
+         run the engine on an evaluation scene (SPEC §8)
 
 Run 'vigia <command> -h' for a command's flags.
 `
@@ -50,6 +52,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return cmdRun(ctx, args[1:], stdout, stderr)
 	case "check":
 		return cmdCheck(args[1:], stdout, stderr)
+	case "track":
+		return cmdTrack(args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

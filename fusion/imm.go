@@ -1,0 +1,247 @@
+package fusion
+
+import (
+	"math"
+)
+
+// The motion model is a two-mode interacting multiple model (IMM): both
+// modes are constant velocity, one quiet (small acceleration noise: a vessel
+// holding course and speed) and one manoeuvring (large acceleration noise: a
+// turn, a sprint). Mode probabilities follow a Markov chain whose switching
+// probabilities depend on the time step. Everything works on fixed arrays:
+// an update allocates nothing.
+
+const (
+	quiet = 0
+	moving = 1
+	nModes = 2
+)
+
+// immParams are the IMM's noise levels for one class and its switching rates.
+type immParams struct {
+	q        [nModes]float64 // acceleration σ per mode (m/s²)
+	toMoving float64         // rate (1/s) of quiet → manoeuvring
+	toQuiet  float64         // rate (1/s) of manoeuvring → quiet
+}
+
+// transition returns the mode transition matrix for a step of dt seconds.
+func (ip *immParams) transition(dt float64) (p [nModes][nModes]float64) {
+	a := 1 - math.Exp(-ip.toMoving*dt)
+	b := 1 - math.Exp(-ip.toQuiet*dt)
+	p[quiet][quiet], p[quiet][moving] = 1-a, a
+	p[moving][moving], p[moving][quiet] = 1-b, b
+	return p
+}
+
+// immState is one track's filter: per-mode estimates, mode probabilities,
+// and the combined estimate, all at the same time.
+type immState struct {
+	mx [nModes]State
+	mP [nModes]Cov
+	mu [nModes]float64
+	x  State // combined
+	P  Cov
+	// hasVel is true when the velocity was known from the start (a reported one).
+	hasVel bool
+}
+
+// init starts both modes on the same estimate.
+func (s *immState) init(x State, P Cov) {
+	for j := 0; j < nModes; j++ {
+		s.mx[j], s.mP[j] = x, P
+	}
+	s.mu = [nModes]float64{0.8, 0.2}
+	s.x, s.P = x, P
+}
+
+// combine computes the combined estimate from the modes.
+func (s *immState) combine() {
+	s.x = State{}
+	for j := 0; j < nModes; j++ {
+		for i := 0; i < 4; i++ {
+			s.x[i] += s.mu[j] * s.mx[j][i]
+		}
+	}
+	s.P = Cov{}
+	for j := 0; j < nModes; j++ {
+		var d State
+		for i := 0; i < 4; i++ {
+			d[i] = s.mx[j][i] - s.x[i]
+		}
+		for r := 0; r < 4; r++ {
+			for c := 0; c < 4; c++ {
+				s.P[r][c] += s.mu[j] * (s.mP[j][r][c] + d[r]*d[c])
+			}
+		}
+	}
+}
+
+// predicted returns the combined estimate predicted dt seconds ahead, without
+// changing the filter (each mode predicted with its own noise, combined with
+// the current probabilities).
+func (s *immState) predicted(dt float64, ip *immParams) (x State, P Cov) {
+	if dt <= 0 {
+		return s.x, s.P
+	}
+	var mx [nModes]State
+	var mP [nModes]Cov
+	for j := 0; j < nModes; j++ {
+		mx[j], mP[j] = s.mx[j], s.mP[j]
+		predictCV(&mx[j], &mP[j], dt, ip.q[j])
+	}
+	for j := 0; j < nModes; j++ {
+		for i := 0; i < 4; i++ {
+			x[i] += s.mu[j] * mx[j][i]
+		}
+	}
+	for j := 0; j < nModes; j++ {
+		var d State
+		for i := 0; i < 4; i++ {
+			d[i] = mx[j][i] - x[i]
+		}
+		for r := 0; r < 4; r++ {
+			for c := 0; c < 4; c++ {
+				P[r][c] += s.mu[j] * (mP[j][r][c] + d[r]*d[c])
+			}
+		}
+	}
+	return x, P
+}
+
+// update runs one IMM cycle: mix, predict dt seconds, update every mode with
+// the position z (covariance R), reweigh the modes by their likelihoods, and
+// combine. It returns false, leaving the filter as it was, when the result
+// would not be finite.
+func (s *immState) update(dt float64, z [2]float64, R [2][2]float64, ip *immParams) bool {
+	old := *s
+	pt := ip.transition(math.Max(dt, 0))
+	// Mixing.
+	var c [nModes]float64
+	for j := 0; j < nModes; j++ {
+		for i := 0; i < nModes; i++ {
+			c[j] += pt[i][j] * s.mu[i]
+		}
+	}
+	var x0 [nModes]State
+	var P0 [nModes]Cov
+	for j := 0; j < nModes; j++ {
+		if c[j] <= 0 {
+			x0[j], P0[j] = s.mx[j], s.mP[j]
+			continue
+		}
+		var w [nModes]float64
+		for i := 0; i < nModes; i++ {
+			w[i] = pt[i][j] * s.mu[i] / c[j]
+			for k := 0; k < 4; k++ {
+				x0[j][k] += w[i] * s.mx[i][k]
+			}
+		}
+		for i := 0; i < nModes; i++ {
+			var d State
+			for k := 0; k < 4; k++ {
+				d[k] = s.mx[i][k] - x0[j][k]
+			}
+			for r := 0; r < 4; r++ {
+				for cc := 0; cc < 4; cc++ {
+					P0[j][r][cc] += w[i] * (s.mP[i][r][cc] + d[r]*d[cc])
+				}
+			}
+		}
+	}
+	// Predict and update each mode; log-likelihoods for the reweighing.
+	var logL [nModes]float64
+	for j := 0; j < nModes; j++ {
+		predictCV(&x0[j], &P0[j], dt, ip.q[j])
+		nu, S := innovation(&x0[j], &P0[j], z, R)
+		Si, det, ok := inv2(S)
+		if !ok {
+			*s = old
+			return false
+		}
+		logL[j] = -0.5*mahalanobis2(nu, Si) - 0.5*math.Log(det)
+		if !updatePos(&x0[j], &P0[j], z, R) {
+			*s = old
+			return false
+		}
+		s.mx[j], s.mP[j] = x0[j], P0[j]
+	}
+	maxL := math.Max(logL[0], logL[1])
+	var sum float64
+	for j := 0; j < nModes; j++ {
+		s.mu[j] = c[j] * math.Exp(logL[j]-maxL)
+		sum += s.mu[j]
+	}
+	if !(sum > 0) {
+		*s = old
+		return false
+	}
+	for j := 0; j < nModes; j++ {
+		// Keep a floor so a mode can always come back.
+		s.mu[j] = math.Max(s.mu[j]/sum, 1e-6)
+	}
+	s.combine()
+	if !finiteState(&s.x, &s.P) {
+		*s = old
+		return false
+	}
+	return true
+}
+
+// retrodictUpdate applies a position measurement taken lag seconds before
+// the filter's time (an out-of-sequence measurement): the state is
+// retrodicted along the constant-velocity model, the measurement's
+// cross-covariance with the present state is that of the retrodiction
+// (process noise over the lag added to the innovation, as in the one-lag
+// approximations of Bar-Shalom), and every mode is corrected with it. The
+// mode probabilities are left alone.
+func (s *immState) retrodictUpdate(lag float64, z [2]float64, R [2][2]float64, ip *immParams) bool {
+	old := *s
+	for j := 0; j < nModes; j++ {
+		x, P := &s.mx[j], &s.mP[j]
+		// Retrodicted position: p − lag·v. H F(−lag) = [I, −lag·I].
+		hx := [2]float64{x[0] - lag*x[2], x[1] - lag*x[3]}
+		// P_xz = P (H F)ᵀ : 4×2.
+		var Pxz [4][2]float64
+		for i := 0; i < 4; i++ {
+			Pxz[i][0] = P[i][0] - lag*P[i][2]
+			Pxz[i][1] = P[i][1] - lag*P[i][3]
+		}
+		// S = H F P Fᵀ Hᵀ + Q_pos(lag) + R.
+		qa := ip.q[j] * ip.q[j]
+		q11 := qa * lag * lag * lag * lag / 4
+		var S [2][2]float64
+		for a := 0; a < 2; a++ {
+			for b := 0; b < 2; b++ {
+				S[a][b] = Pxz[a][b] - lag*Pxz[a+2][b] + R[a][b]
+			}
+			S[a][a] += q11
+		}
+		Si, _, ok := inv2(S)
+		if !ok {
+			*s = old
+			return false
+		}
+		nu := [2]float64{z[0] - hx[0], z[1] - hx[1]}
+		var K [4][2]float64
+		for i := 0; i < 4; i++ {
+			K[i][0] = Pxz[i][0]*Si[0][0] + Pxz[i][1]*Si[1][0]
+			K[i][1] = Pxz[i][0]*Si[0][1] + Pxz[i][1]*Si[1][1]
+		}
+		for i := 0; i < 4; i++ {
+			x[i] += K[i][0]*nu[0] + K[i][1]*nu[1]
+		}
+		// P −= K Pxzᵀ  (= K S Kᵀ), kept symmetric.
+		for r := 0; r < 4; r++ {
+			for c := r; c < 4; c++ {
+				v := P[r][c] - (K[r][0]*Pxz[c][0] + K[r][1]*Pxz[c][1])
+				P[r][c], P[c][r] = v, v
+			}
+		}
+	}
+	s.combine()
+	if !finiteState(&s.x, &s.P) || s.P[0][0] <= 0 || s.P[1][1] <= 0 {
+		*s = old
+		return false
+	}
+	return true
+}
