@@ -28,7 +28,7 @@ func (c *Config) applyDefaults() {
 	setD(&in.LogInterval, time.Minute)
 
 	t := &c.Tracker
-	setF(&t.GateChi2, 13.82)
+	setF(&t.GateChi2, 18.4)
 	setI(&t.ConfirmHits, 3)
 	setF(&t.ConfirmScore, 20)
 	setF(&t.DeleteScore, 6.9)
@@ -40,7 +40,7 @@ func (c *Config) applyDefaults() {
 	setF(&t.ProcessNoise.Surface, 0.05)
 	setF(&t.ProcessNoise.Air, 0.5)
 	setF(&t.ProcessNoise.Unknown, 0.2)
-	setF(&t.ManoeuvreNoise.Surface, 0.7)
+	setF(&t.ManoeuvreNoise.Surface, 0.3)
 	setF(&t.ManoeuvreNoise.Air, 5)
 	setF(&t.ManoeuvreNoise.Unknown, 2)
 	setD(&t.OOSMWindow, 10*time.Second)

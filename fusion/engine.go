@@ -73,6 +73,8 @@ type Params struct {
 	// ProcessNoise is the quiet mode's acceleration σ (m/s²), ManoeuvreNoise the manoeuvring mode's.
 	ProcessNoise   [3]float64
 	ManoeuvreNoise [3]float64
+	// TurnRate is the turn rate (rad/s) of the manoeuvring modes (turns to port and to starboard).
+	TurnRate [3]float64
 	// ManoeuvreRate and QuietRate are the mode switching rates (1/s): quiet → manoeuvring and back.
 	ManoeuvreRate, QuietRate float64
 	MaxSpeed                 [3]float64 // m/s
@@ -85,6 +87,9 @@ type Params struct {
 	BoxLife time.Duration
 	// MergeChi2 is the gate on the 4-D state distance under which two confirmed tracks are one target.
 	MergeChi2 float64
+	// AmbiguityCost: when swapping the detections of two confirmed tracks costs less than this
+	// (in -2 log-likelihood), neither is updated (crossing targets).
+	AmbiguityCost float64
 }
 
 // Sensor is what the engine knows of one sensor.
@@ -191,6 +196,9 @@ func New(frame *geo.Frame, p Params, list []Sensor) (*Engine, error) {
 	if p.CoopWindow <= 0 {
 		p.CoopWindow = 2 * time.Minute
 	}
+	if p.AmbiguityCost == 0 {
+		p.AmbiguityCost = 2
+	}
 	if p.MergeChi2 <= 0 {
 		p.MergeChi2 = 9.49 // 4 degrees of freedom, 95 %
 	}
@@ -208,7 +216,12 @@ func New(frame *geo.Frame, p Params, list []Sensor) (*Engine, error) {
 		if m <= 0 {
 			m = 4 * q
 		}
-		e.imm[c] = immParams{q: [nModes]float64{q, m}, toMoving: p.ManoeuvreRate, toQuiet: p.QuietRate}
+		w := p.TurnRate[c]
+		if w <= 0 {
+			w = 1.5 * math.Pi / 180
+		}
+		e.imm[c] = immParams{q: [nModes]float64{q, m, m}, omega: [nModes]float64{0, w, -w},
+			toMoving: p.ManoeuvreRate, toQuiet: p.QuietRate}
 	}
 	for i := range list {
 		s := list[i]
@@ -306,6 +319,10 @@ func (e *Engine) fuse(s *Sensor, t time.Time, pe, pn float64, res *Result) {
 	e.associate(t)
 	for _, pr := range e.pairs {
 		m := &e.meas[pr.m]
+		if pr.ambiguous {
+			pr.t.seenAt = t // not a miss either
+			continue
+		}
 		if !e.update(pr.t, m, s, t, pr) {
 			m.assigned = false // the filter refused it: the detection stands alone
 			continue
@@ -500,9 +517,10 @@ func rotate(M, R [2][2]float64) [2][2]float64 {
 type pair struct {
 	t    *Track
 	m    int
-	cost   float64 // d² + ln|S|, plus a penalty for a tentative track
-	d2     float64
-	logDet float64
+	cost      float64 // d² + ln|S|, plus a penalty for a tentative track
+	d2        float64
+	logDet    float64
+	ambiguous bool // a near-tie with another confirmed track: taken, but not applied
 }
 
 // associate finds every gated pair among the report's measurements and the
@@ -696,8 +714,35 @@ func (e *Engine) solveCluster(pairs []pair, dst []pair) int {
 			}
 		}
 	}
+	// Crossing targets: where two confirmed tracks could swap their
+	// detections at almost no cost, the assignment is a coin toss that would
+	// swap identities half the time. Neither track is updated then (the
+	// detections start no track either); both coast through on their
+	// velocity until the targets part.
+	for i := range out {
+		for j := i + 1; j < len(out); j++ {
+			pi, pj := &out[i], &out[j]
+			if pi.t.status != Confirmed || pj.t.status != Confirmed {
+				continue
+			}
+			ci, cj := pairCost(pairs, pi.m, pj.t), pairCost(pairs, pj.m, pi.t)
+			if ci+cj-(pi.cost+pj.cost) < e.p.AmbiguityCost {
+				pi.ambiguous, pj.ambiguous = true, true
+			}
+		}
+	}
 	a.chosen = out
 	return copy(dst, out)
+}
+
+// pairCost returns the cost of pairing measurement m with track t, +Inf when they were not gated.
+func pairCost(pairs []pair, m int, t *Track) float64 {
+	for _, p := range pairs {
+		if p.m == m && p.t == t {
+			return p.cost
+		}
+	}
+	return math.Inf(1)
 }
 
 func compatible(track, det sensors.Class) bool {
@@ -789,7 +834,7 @@ func (e *Engine) countMisses(s *Sensor, pe, pn float64, t time.Time) {
 	}
 	e.missed = e.missed[:0]
 	e.index.Search(lo, hi, func(_, _ [2]float64, tr *Track) bool {
-		if !tr.lastUpdate.Before(t) || tr.t.After(t) {
+		if !tr.lastUpdate.Before(t) || tr.seenAt.Equal(t) || tr.t.After(t) {
 			return true
 		}
 		if s.RangeM > 0 {
@@ -950,27 +995,47 @@ func (e *Engine) compact() {
 	e.dead = 0
 }
 
-// reindex recomputes the track's gate box for [t, t+BoxLife] and stores it in the R-tree.
+// reindex makes sure the track's box in the R-tree covers its gate over
+// [t − OOSMWindow, t + BoxLife]. The box is computed from the combined
+// estimate with the manoeuvring noise and widened by the drift of a turn at
+// the modes' rate; when the box already in the tree covers it, valid long
+// enough and not much larger, the tree is left alone.
 func (e *Engine) reindex(tr *Track, t time.Time) {
-	if !tr.boxUntil.IsZero() {
-		e.index.Delete(tr.boxMin, tr.boxMax, tr)
-	}
 	k := math.Sqrt(e.p.GateChi2) * 1.1
+	q := tr.ip.q[nModes-1]
+	w := math.Abs(tr.ip.omega[nModes-1])
+	speed := math.Hypot(tr.f.x[2], tr.f.x[3])
 	lo := [2]float64{math.Inf(1), math.Inf(1)}
 	hi := [2]float64{math.Inf(-1), math.Inf(-1)}
-	// The box covers the gate from the track's own time (out-of-sequence
-	// measurements may come from before t) to t+BoxLife.
-	from := tr.t.Sub(t).Seconds() - e.p.OOSMWindow.Seconds()
-	for _, f := range [...]float64{from, 0, 0.5 * e.p.BoxLife.Seconds(), e.p.BoxLife.Seconds()} {
-		x, P := tr.f.predicted(t.Sub(tr.t).Seconds()+f, tr.ip)
-		if f < 0 {
-			x[0] += f * x[2]
-			x[1] += f * x[3]
+	base := t.Sub(tr.t).Seconds()
+	for _, f := range [...]float64{-e.p.OOSMWindow.Seconds(), 0, e.p.BoxLife.Seconds()} {
+		dt := base + f
+		x, P := tr.f.x, tr.f.P
+		if dt > 0 {
+			predictCV(&x, &P, dt, q)
+		} else if dt < 0 {
+			x[0] += dt * x[2]
+			x[1] += dt * x[3]
+			P[0][0] += dt*dt*P[2][2] + 2*dt*P[0][2]
+			P[1][1] += dt*dt*P[3][3] + 2*dt*P[1][3]
 		}
+		turn := 0.5 * speed * w * dt * dt // how far a turn bends away from the straight line
 		se, sn := math.Sqrt(math.Max(P[0][0], 0)), math.Sqrt(math.Max(P[1][1], 0))
-		lo[0], lo[1] = math.Min(lo[0], x[0]-k*se), math.Min(lo[1], x[1]-k*sn)
-		hi[0], hi[1] = math.Max(hi[0], x[0]+k*se), math.Max(hi[1], x[1]+k*sn)
+		lo[0], lo[1] = math.Min(lo[0], x[0]-k*se-turn), math.Min(lo[1], x[1]-k*sn-turn)
+		hi[0], hi[1] = math.Max(hi[0], x[0]+k*se+turn), math.Max(hi[1], x[1]+k*sn+turn)
 	}
+	if !tr.boxUntil.IsZero() {
+		inside := tr.boxMin[0] <= lo[0] && tr.boxMin[1] <= lo[1] && tr.boxMax[0] >= hi[0] && tr.boxMax[1] >= hi[1]
+		oldArea := (tr.boxMax[0] - tr.boxMin[0]) * (tr.boxMax[1] - tr.boxMin[1])
+		newArea := (hi[0] - lo[0]) * (hi[1] - lo[1])
+		if inside && oldArea <= 4*newArea && !tr.boxUntil.Before(t.Add(e.p.BoxLife/2)) {
+			return
+		}
+		e.index.Delete(tr.boxMin, tr.boxMax, tr)
+	}
+	// Grow the stored box a little, so the next updates usually fit in it.
+	pad := 0.25 * math.Max(hi[0]-lo[0], hi[1]-lo[1])
+	lo[0], lo[1], hi[0], hi[1] = lo[0]-pad, lo[1]-pad, hi[0]+pad, hi[1]+pad
 	tr.boxMin, tr.boxMax = lo, hi
 	tr.boxUntil = t.Add(e.p.BoxLife)
 	e.index.Insert(lo, hi, tr)

@@ -4,22 +4,24 @@ import (
 	"math"
 )
 
-// The motion model is a two-mode interacting multiple model (IMM): both
-// modes are constant velocity, one quiet (small acceleration noise: a vessel
-// holding course and speed) and one manoeuvring (large acceleration noise: a
-// turn, a sprint). Mode probabilities follow a Markov chain whose switching
-// probabilities depend on the time step. Everything works on fixed arrays:
-// an update allocates nothing.
+// The motion model is an interacting multiple model (IMM) of three modes:
+// a quiet constant-velocity mode (small acceleration noise: a vessel holding
+// course and speed) and two manoeuvring modes, coordinated turns to port and
+// to starboard at a fixed rate with a larger acceleration noise (which also
+// covers sprints and other turn rates). Mode probabilities follow a Markov
+// chain whose switching probabilities depend on the time step. Everything
+// works on fixed arrays: an update allocates nothing.
 
 const (
-	quiet = 0
-	moving = 1
-	nModes = 2
+	quiet  = 0
+	moving = 1 // the first manoeuvring mode; the last is nModes-1
+	nModes = 3
 )
 
 // immParams are the IMM's noise levels for one class and its switching rates.
 type immParams struct {
 	q        [nModes]float64 // acceleration σ per mode (m/s²)
+	omega    [nModes]float64 // turn rate per mode (rad/s, counter-clockwise), 0 for constant velocity
 	toMoving float64         // rate (1/s) of quiet → manoeuvring
 	toQuiet  float64         // rate (1/s) of manoeuvring → quiet
 }
@@ -28,9 +30,103 @@ type immParams struct {
 func (ip *immParams) transition(dt float64) (p [nModes][nModes]float64) {
 	a := 1 - math.Exp(-ip.toMoving*dt)
 	b := 1 - math.Exp(-ip.toQuiet*dt)
-	p[quiet][quiet], p[quiet][moving] = 1-a, a
-	p[moving][moving], p[moving][quiet] = 1-b, b
+	man := float64(nModes - 1)
+	for i := 0; i < nModes; i++ {
+		for j := 0; j < nModes; j++ {
+			switch {
+			case i == quiet && j == quiet:
+				p[i][j] = 1 - a
+			case i == quiet:
+				p[i][j] = a / man
+			case j == quiet:
+				p[i][j] = b
+			case i == j:
+				p[i][j] = 1 - b
+			}
+		}
+	}
 	return p
+}
+
+// predictMode moves one mode's estimate dt seconds ahead.
+func (ip *immParams) predictMode(j int, x *State, P *Cov, dt float64) {
+	if ip.omega[j] == 0 {
+		predictCV(x, P, dt, ip.q[j])
+		return
+	}
+	predictCT(x, P, dt, ip.omega[j], ip.q[j])
+}
+
+// predictCT moves x and P dt seconds ahead along a coordinated turn of rate w
+// (rad/s, counter-clockwise) with white acceleration noise sigmaA.
+//
+// F = [[I, A], [0, B]] with A = [[a, −b], [b, a]], B = [[c, −s], [s, c]]
+// (a = sin(w dt)/w, b = (1−cos(w dt))/w, c = cos(w dt), s = sin(w dt)); the
+// product F P Fᵀ is written out by 2×2 blocks.
+func predictCT(x *State, P *Cov, dt, w, sigmaA float64) {
+	if dt == 0 {
+		return
+	}
+	s, c := math.Sincos(w * dt)
+	a, b := s/w, (1-c)/w
+	vx, vy := x[2], x[3]
+	x[0] += a*vx - b*vy
+	x[1] += b*vx + a*vy
+	x[2], x[3] = c*vx-s*vy, s*vx+c*vy
+	A := [2][2]float64{{a, -b}, {b, a}}
+	B := [2][2]float64{{c, -s}, {s, c}}
+	var P11, P12, P22 [2][2]float64
+	for i := 0; i < 2; i++ {
+		for j := 0; j < 2; j++ {
+			P11[i][j], P12[i][j], P22[i][j] = P[i][j], P[i][j+2], P[i+2][j+2]
+		}
+	}
+	// T = P12 + A P22 (the top-right block of F P before the right-hand Fᵀ).
+	var T, AP22 [2][2]float64
+	for i := 0; i < 2; i++ {
+		for j := 0; j < 2; j++ {
+			AP22[i][j] = A[i][0]*P22[0][j] + A[i][1]*P22[1][j]
+			T[i][j] = P12[i][j] + AP22[i][j]
+		}
+	}
+	// New blocks: N11 = P11 + A P21 + T Aᵀ... written as (P11 + A P12ᵀ) + T Aᵀ;
+	// N12 = T Bᵀ; N22 = B P22 Bᵀ.
+	var N11, N12, N22, BP22 [2][2]float64
+	for i := 0; i < 2; i++ {
+		for j := 0; j < 2; j++ {
+			ap21 := A[i][0]*P12[j][0] + A[i][1]*P12[j][1] // (A P21)[i][j], P21 = P12ᵀ
+			N11[i][j] = P11[i][j] + ap21 + T[i][0]*A[j][0] + T[i][1]*A[j][1]
+			N12[i][j] = T[i][0]*B[j][0] + T[i][1]*B[j][1]
+			BP22[i][j] = B[i][0]*P22[0][j] + B[i][1]*P22[1][j]
+		}
+	}
+	for i := 0; i < 2; i++ {
+		for j := 0; j < 2; j++ {
+			N22[i][j] = BP22[i][0]*B[j][0] + BP22[i][1]*B[j][1]
+		}
+	}
+	q := sigmaA * sigmaA
+	dt2 := dt * dt
+	q11, q12, q22 := q*dt2*dt2/4, q*dt2*dt/2, q*dt2
+	for i := 0; i < 2; i++ {
+		for j := 0; j < 2; j++ {
+			P[i][j] = N11[i][j]
+			P[i][j+2] = N12[i][j]
+			P[j+2][i] = N12[i][j]
+			P[i+2][j+2] = N22[i][j]
+		}
+	}
+	// Symmetrise the diagonal blocks against rounding.
+	P[0][1] = (P[0][1] + P[1][0]) / 2
+	P[1][0] = P[0][1]
+	P[2][3] = (P[2][3] + P[3][2]) / 2
+	P[3][2] = P[2][3]
+	for i := 0; i < 2; i++ {
+		P[i][i] += q11
+		P[i][i+2] += q12
+		P[i+2][i] += q12
+		P[i+2][i+2] += q22
+	}
 }
 
 // immState is one track's filter: per-mode estimates, mode probabilities,
@@ -50,7 +146,10 @@ func (s *immState) init(x State, P Cov) {
 	for j := 0; j < nModes; j++ {
 		s.mx[j], s.mP[j] = x, P
 	}
-	s.mu = [nModes]float64{0.8, 0.2}
+	s.mu[quiet] = 0.8
+	for j := moving; j < nModes; j++ {
+		s.mu[j] = 0.2 / (nModes - 1)
+	}
 	s.x, s.P = x, P
 }
 
@@ -87,7 +186,7 @@ func (s *immState) predicted(dt float64, ip *immParams) (x State, P Cov) {
 	var mP [nModes]Cov
 	for j := 0; j < nModes; j++ {
 		mx[j], mP[j] = s.mx[j], s.mP[j]
-		predictCV(&mx[j], &mP[j], dt, ip.q[j])
+		ip.predictMode(j, &mx[j], &mP[j], dt)
 	}
 	for j := 0; j < nModes; j++ {
 		for i := 0; i < 4; i++ {
@@ -151,7 +250,7 @@ func (s *immState) update(dt float64, z [2]float64, R [2][2]float64, ip *immPara
 	// Predict and update each mode; log-likelihoods for the reweighing.
 	var logL [nModes]float64
 	for j := 0; j < nModes; j++ {
-		predictCV(&x0[j], &P0[j], dt, ip.q[j])
+		ip.predictMode(j, &x0[j], &P0[j], dt)
 		nu, S := innovation(&x0[j], &P0[j], z, R)
 		Si, det, ok := inv2(S)
 		if !ok {
@@ -165,7 +264,10 @@ func (s *immState) update(dt float64, z [2]float64, R [2][2]float64, ip *immPara
 		}
 		s.mx[j], s.mP[j] = x0[j], P0[j]
 	}
-	maxL := math.Max(logL[0], logL[1])
+	maxL := logL[0]
+	for j := 1; j < nModes; j++ {
+		maxL = math.Max(maxL, logL[j])
+	}
 	var sum float64
 	for j := 0; j < nModes; j++ {
 		s.mu[j] = c[j] * math.Exp(logL[j]-maxL)

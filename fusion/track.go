@@ -52,6 +52,7 @@ type Track struct {
 
 	born       time.Time
 	lastUpdate time.Time
+	seenAt     time.Time // the last report that took a detection for it without applying it
 	hits       int     // detections associated
 	score      float64 // log-likelihood ratio of target against clutter
 	maxScore   float64 // the best score it has had
@@ -108,10 +109,10 @@ func (t *Track) StateAt(at time.Time) (State, Cov) {
 	return t.f.predicted(at.Sub(t.t).Seconds(), t.ip)
 }
 
-// ModeProbabilities returns the probabilities of the quiet and the
-// manoeuvring motion modes.
+// ModeProbabilities returns the probabilities of the quiet motion mode and
+// of the manoeuvring modes together.
 func (t *Track) ModeProbabilities() (quietP, manoeuvring float64) {
-	return t.f.mu[quiet], t.f.mu[moving]
+	return t.f.mu[quiet], 1 - t.f.mu[quiet]
 }
 
 // Alt returns the track's altitude estimate in metres (0 for surface).

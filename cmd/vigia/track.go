@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/pprof"
 	"time"
 
 	"github.com/vigia-project/vigia/daemon"
@@ -20,6 +21,7 @@ func cmdTrack(args []string, stdout, stderr io.Writer) int {
 	out := fs.String("out", "", "tracks.csv to write (required)")
 	cfgPath := fs.String("config", "", "configuration whose tracker settings to use (default: the built-in configuration)")
 	interval := fs.Float64("interval", 5, "epoch interval of tracks.csv, seconds")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -36,6 +38,19 @@ func cmdTrack(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintf(stderr, "vigia track: %v\n", err)
 		return 1
+	}
+	if *cpuProfile != "" {
+		pf, err := os.Create(*cpuProfile)
+		if err != nil {
+			fmt.Fprintf(stderr, "vigia track: %v\n", err)
+			return 1
+		}
+		defer pf.Close()
+		if err := pprof.StartCPUProfile(pf); err != nil {
+			fmt.Fprintf(stderr, "vigia track: %v\n", err)
+			return 1
+		}
+		defer pprof.StopCPUProfile()
 	}
 	t0 := time.Now()
 	scans, err := scene.ReadDetections(*dets)
