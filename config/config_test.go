@@ -111,7 +111,7 @@ func TestSettingsSources(t *testing.T) {
 	if s := got["rules.dark_vessel.ais_window"]; s.Value != "1m0s" || !strings.HasPrefix(s.Source, "b.yaml:") {
 		t.Fatalf("ais_window: %+v", s)
 	}
-	if s := got["tracker.gate_chi2"]; s.Value != "13.82" || s.Source != "default" {
+	if s := got["tracker.gate_chi2"]; s.Value != "18.4" || s.Source != "default" {
 		t.Fatalf("gate_chi2: %+v", s)
 	}
 	if s := got["sensors[0].topic"]; s.Value != "vigia/obs/radar/radar-brownsville" || s.Source != "default" {

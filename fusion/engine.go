@@ -66,7 +66,7 @@ type Params struct {
 	DeleteScoreConfirmed float64
 	// ClutterDensity is the prior density of false detections (per m² per scan) of a
 	// sensor where the clutter map has not learnt it yet.
-	ClutterDensity float64
+	ClutterDensity   float64
 	CoastTime        time.Duration
 	TentativeTimeout time.Duration
 	MaxSigmaM        float64
@@ -144,13 +144,13 @@ type Engine struct {
 	frame   *geo.Frame
 	sensors map[string]*Sensor
 
-	tracks []*Track // live tracks by ascending id (deleted ones until compacted)
-	dead   int      // deleted tracks still in tracks
-	missed []*Track // scratch of countMisses
-	index     rtree.RTreeGN[float64, *Track] // each live track's gate box
-	nextID    uint64
-	now       time.Time // engine clock: latest report or Advance time
-	sweepAt   time.Time // the earliest time a track's box expires
+	tracks  []*Track                       // live tracks by ascending id (deleted ones until compacted)
+	dead    int                            // deleted tracks still in tracks
+	missed  []*Track                       // scratch of countMisses
+	index   rtree.RTreeGN[float64, *Track] // each live track's gate box
+	nextID  uint64
+	now     time.Time // engine clock: latest report or Advance time
+	sweepAt time.Time // the earliest time a track's box expires
 
 	coop      map[coopKey]*coopPos
 	coopIndex rtree.RTreeGN[float64, *coopPos]
@@ -515,8 +515,8 @@ func rotate(M, R [2][2]float64) [2][2]float64 {
 
 // pair is a gated (track, measurement) candidate.
 type pair struct {
-	t    *Track
-	m    int
+	t         *Track
+	m         int
 	cost      float64 // d² + ln|S|, plus a penalty for a tentative track
 	d2        float64
 	logDet    float64

@@ -91,7 +91,7 @@ func TestOneTargetOneTrackInClutter(t *testing.T) {
 	}
 	tr := c[0]
 	end := 119 * 2.5
-	x, _ := tr.StateAt(t0.Add(time.Duration(end*float64(time.Second))))
+	x, _ := tr.StateAt(t0.Add(time.Duration(end * float64(time.Second))))
 	truth := gofast.at(end)
 	te, tn, _ := e.Frame().ToENU(truth)
 	if d := math.Hypot(x[0]-te, x[1]-tn); d > 100 {

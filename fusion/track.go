@@ -53,9 +53,9 @@ type Track struct {
 	born       time.Time
 	lastUpdate time.Time
 	seenAt     time.Time // the last report that took a detection for it without applying it
-	hits       int     // detections associated
-	score      float64 // log-likelihood ratio of target against clutter
-	maxScore   float64 // the best score it has had
+	hits       int       // detections associated
+	score      float64   // log-likelihood ratio of target against clutter
+	maxScore   float64   // the best score it has had
 
 	airVotes, surfaceVotes int  // explicit class evidence
 	priorAir, priorSurface int  // the contributing sensors' usual classes

@@ -22,7 +22,7 @@ func TestCheckBuiltinAndExample(t *testing.T) {
 		if !strings.Contains(out.String(), ": ok (4 sensors, 3 agencies") {
 			t.Fatalf("%v: output %q", args, out.String())
 		}
-		if !regexp.MustCompile(`tracker\.gate_chi2\s+13\.82\s+default`).MatchString(out.String()) {
+		if !regexp.MustCompile(`tracker\.gate_chi2\s+18\.4\s+default`).MatchString(out.String()) {
 			t.Fatalf("%v: settings do not say where gate_chi2 came from:\n%s", args, out.String())
 		}
 	}
