@@ -35,7 +35,11 @@ type Frames map[float64][]Object
 // ReadFrames reads a truth.csv or tracks.csv (SPEC §8) from r. idColumn is
 // TruthID or TrackID; the time_s, x_m and y_m columns are also required,
 // in any order, and other columns are ignored, as Python's csv.DictReader
-// treats them. name labels errors, which read "name:line: message".
+// treats them. Fields are trimmed of spaces and parsed as Python's float()
+// and int() parse them, except that Python's digit-group underscores
+// ("1_000") are rejected and ids must fit in an int64. A UTF-8 byte order
+// mark before the header is ignored. name labels errors, which read
+// "name:line: message".
 func ReadFrames(r io.Reader, name, idColumn string) (Frames, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
@@ -93,7 +97,8 @@ func ReadFrames(r io.Reader, name, idColumn string) (Frames, error) {
 				}
 				continue
 			}
-			if vals[k], err = strconv.ParseFloat(s, 64); err != nil {
+			// Like Python's float(), an out-of-range value is ±Inf, not an error.
+			if vals[k], err = strconv.ParseFloat(s, 64); err != nil && !errors.Is(err, strconv.ErrRange) {
 				return nil, fmt.Errorf("%s:%d: %s %q is not a number", name, line, need[k], s)
 			}
 		}

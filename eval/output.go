@@ -41,25 +41,46 @@ func (r *Result) fields() []field {
 	}
 }
 
-// MarshalJSON renders r as `metrics.py --json` prints it (json.dumps): the
-// same keys in the same order, ", " and ": " separators, floats as Python's
-// repr (500.0, not 500), null for an absent loc_rms_per_assigned_steady and
-// NaN for a mean over no epochs. NaN is not strict JSON, but it is what
-// metrics.py emits; for the committed scenes with default options no figure
-// is NaN.
+// MarshalJSON renders r as strict JSON with metrics.py's keys in
+// metrics.py's order and its number formatting (floats as Python's repr,
+// 500.0 rather than 500), null for an absent loc_rms_per_assigned_steady.
+// A NaN figure (a mean over no epochs), which metrics.py prints as the
+// non-JSON token NaN, is null here; WriteJSON reproduces metrics.py exactly.
 func (r *Result) MarshalJSON() ([]byte, error) {
+	return r.render(false), nil
+}
+
+// WriteJSON writes r exactly as `metrics.py --json` prints it (Python's
+// json.dumps and a newline): ", " and ": " separators, and NaN for a mean
+// over no epochs.
+func (r *Result) WriteJSON(w io.Writer) error {
+	_, err := w.Write(append(r.render(true), '\n'))
+	return err
+}
+
+func (r *Result) render(python bool) []byte {
 	var b bytes.Buffer
 	b.WriteByte('{')
 	for k, f := range r.fields() {
 		if k > 0 {
-			b.WriteString(", ")
+			b.WriteByte(',')
+			if python {
+				b.WriteByte(' ')
+			}
 		}
 		b.WriteString(strconv.Quote(f.key))
-		b.WriteString(": ")
-		b.WriteString(f.json)
+		b.WriteByte(':')
+		if python {
+			b.WriteByte(' ')
+		}
+		v := f.json
+		if !python && (v == "NaN" || v == "Infinity" || v == "-Infinity") {
+			v = "null"
+		}
+		b.WriteString(v)
 	}
 	b.WriteByte('}')
-	return b.Bytes(), nil
+	return b.Bytes()
 }
 
 // WriteText writes r as metrics.py prints it without --json: one

@@ -87,6 +87,8 @@ type Params struct {
 	BoxLife time.Duration
 	// MergeChi2 is the gate on the 4-D state distance under which two confirmed tracks are one target.
 	MergeChi2 float64
+	// SingleModel runs the quiet constant-velocity mode alone (no IMM): for comparisons.
+	SingleModel bool
 	// AmbiguityCost: when swapping the detections of two confirmed tracks costs less than this
 	// (in -2 log-likelihood), neither is updated (crossing targets).
 	AmbiguityCost float64
@@ -165,6 +167,11 @@ type Engine struct {
 	gm    int
 	gt    time.Time
 	visit func(min, max [2]float64, tr *Track) bool
+	// the miss search of the report being fused
+	ms        *Sensor
+	mt        time.Time
+	mpe, mpn  float64
+	missVisit func(min, max [2]float64, tr *Track) bool
 }
 
 type coopKey struct {
@@ -221,7 +228,7 @@ func New(frame *geo.Frame, p Params, list []Sensor) (*Engine, error) {
 			w = 1.5 * math.Pi / 180
 		}
 		e.imm[c] = immParams{q: [nModes]float64{q, m, m}, omega: [nModes]float64{0, w, -w},
-			toMoving: p.ManoeuvreRate, toQuiet: p.QuietRate}
+			toMoving: p.ManoeuvreRate, toQuiet: p.QuietRate, single: p.SingleModel}
 	}
 	for i := range list {
 		s := list[i]
@@ -235,6 +242,7 @@ func New(frame *geo.Frame, p Params, list []Sensor) (*Engine, error) {
 		e.sensors[s.ID] = &s
 	}
 	e.visit = e.gateVisit
+	e.missVisit = e.missVisitor
 	return e, nil
 }
 
@@ -680,7 +688,7 @@ func (e *Engine) solveCluster(pairs []pair, dst []pair) int {
 	}
 	a.cost = a.cost[:nr*nc]
 	for i := range a.cost {
-		a.cost[i] = forbidden
+		a.cost[i] = math.Inf(1)
 	}
 	// Leaving a measurement unassigned costs as much as the dearest pair the gate allows.
 	var maxLogDet float64 = math.Inf(-1)
@@ -697,14 +705,16 @@ func (e *Engine) solveCluster(pairs []pair, dst []pair) int {
 		a.cost[r*nc+nt+r] = none
 	}
 	if cap(a.rowCol) < nr {
-		a.rowCol = make([]int32, nr)
+		a.rowCol = make([]int, nr)
 	}
 	rowCol := a.rowCol[:nr]
-	a.hungarian(nr, nc, rowCol)
+	if _, err := a.solver.Solve(a.cost, nr, nc, rowCol); err != nil {
+		return 0 // cannot happen: every cost is finite or +Inf, and every row has its own column
+	}
 	// Copy the chosen pairs out before writing dst (which may overlap pairs).
 	out := a.chosen[:0]
 	for r, c := range rowCol {
-		if int(c) >= nt {
+		if c < 0 || c >= nt {
 			continue
 		}
 		for _, p := range pairs {
@@ -807,7 +817,8 @@ func (e *Engine) newTrack(m *measurement, s *Sensor, t time.Time) {
 		v := e.p.MaxSpeed[c]
 		P[2][2], P[3][3] = v*v/2, v*v/2 // unknown velocity: a speed up to the class's maximum
 	}
-	tr.f.init(x, P)
+	tr.ip = &e.imm[sensors.ClassUnknown]
+	tr.f.init(x, P, tr.ip)
 	tr.f.hasVel = m.HasVel
 	tr.vote(m.Class, m.prior, e.p.MaxSpeed[sensors.ClassSurface])
 	tr.ip = &e.imm[tr.class]
@@ -833,19 +844,8 @@ func (e *Engine) countMisses(s *Sensor, pe, pn float64, t time.Time) {
 		lo, hi = [2]float64{pe - s.RangeM, pn - s.RangeM}, [2]float64{pe + s.RangeM, pn + s.RangeM}
 	}
 	e.missed = e.missed[:0]
-	e.index.Search(lo, hi, func(_, _ [2]float64, tr *Track) bool {
-		if !tr.lastUpdate.Before(t) || tr.seenAt.Equal(t) || tr.t.After(t) {
-			return true
-		}
-		if s.RangeM > 0 {
-			dt := t.Sub(tr.t).Seconds()
-			if math.Hypot(tr.f.x[0]+dt*tr.f.x[2]-pe, tr.f.x[1]+dt*tr.f.x[3]-pn) > s.RangeM {
-				return true
-			}
-		}
-		e.missed = append(e.missed, tr)
-		return true
-	})
+	e.ms, e.mt, e.mpe, e.mpn = s, t, pe, pn
+	e.index.Search(lo, hi, e.missVisit)
 	miss := math.Log(1 - s.Pd)
 	for _, tr := range e.missed {
 		tr.addScore(miss)
@@ -857,6 +857,23 @@ func (e *Engine) countMisses(s *Sensor, pe, pn float64, t time.Time) {
 			e.remove(tr)
 		}
 	}
+}
+
+// missVisitor is the R-tree visitor of countMisses: it collects the tracks
+// inside the coverage of sensor e.ms at e.mt that the report did not update.
+func (e *Engine) missVisitor(_, _ [2]float64, tr *Track) bool {
+	t := e.mt
+	if !tr.lastUpdate.Before(t) || tr.seenAt.Equal(t) || tr.t.After(t) {
+		return true
+	}
+	if r := e.ms.RangeM; r > 0 {
+		dt := t.Sub(tr.t).Seconds()
+		if math.Hypot(tr.f.x[0]+dt*tr.f.x[2]-e.mpe, tr.f.x[1]+dt*tr.f.x[3]-e.mpn) > r {
+			return true
+		}
+	}
+	e.missed = append(e.missed, tr)
+	return true
 }
 
 // Advance moves the engine clock to now without a report, deletes tracks

@@ -24,6 +24,7 @@ type immParams struct {
 	omega    [nModes]float64 // turn rate per mode (rad/s, counter-clockwise), 0 for constant velocity
 	toMoving float64         // rate (1/s) of quiet → manoeuvring
 	toQuiet  float64         // rate (1/s) of manoeuvring → quiet
+	single   bool            // the quiet mode alone (comparisons with a plain CV filter)
 }
 
 // transition returns the mode transition matrix for a step of dt seconds.
@@ -141,14 +142,17 @@ type immState struct {
 	hasVel bool
 }
 
-// init starts both modes on the same estimate.
-func (s *immState) init(x State, P Cov) {
+// init starts every mode on the same estimate.
+func (s *immState) init(x State, P Cov, ip *immParams) {
 	for j := 0; j < nModes; j++ {
 		s.mx[j], s.mP[j] = x, P
 	}
 	s.mu[quiet] = 0.8
 	for j := moving; j < nModes; j++ {
 		s.mu[j] = 0.2 / (nModes - 1)
+	}
+	if ip.single {
+		s.mu = [nModes]float64{1}
 	}
 	s.x, s.P = x, P
 }
@@ -182,6 +186,11 @@ func (s *immState) predicted(dt float64, ip *immParams) (x State, P Cov) {
 	if dt <= 0 {
 		return s.x, s.P
 	}
+	if ip.single {
+		x, P = s.x, s.P
+		predictCV(&x, &P, dt, ip.q[quiet])
+		return x, P
+	}
 	var mx [nModes]State
 	var mP [nModes]Cov
 	for j := 0; j < nModes; j++ {
@@ -213,6 +222,15 @@ func (s *immState) predicted(dt float64, ip *immParams) (x State, P Cov) {
 // would not be finite.
 func (s *immState) update(dt float64, z [2]float64, R [2][2]float64, ip *immParams) bool {
 	old := *s
+	if ip.single {
+		predictCV(&s.mx[quiet], &s.mP[quiet], dt, ip.q[quiet])
+		if !updatePos(&s.mx[quiet], &s.mP[quiet], z, R) {
+			*s = old
+			return false
+		}
+		s.x, s.P = s.mx[quiet], s.mP[quiet]
+		return finiteState(&s.x, &s.P)
+	}
 	pt := ip.transition(math.Max(dt, 0))
 	// Mixing.
 	var c [nModes]float64

@@ -35,6 +35,8 @@ commands:
   check  [-config FILE]   validate a configuration; print every setting and where it came from
   track  -detections CSV -scenario JSON -out CSV [-config FILE]
          run the engine on an evaluation scene (SPEC §8)
+  eval   -tracks CSV -truth CSV [-json] [-plot FILE.svg]
+         score tracks against truth: GOSPA, track counts, ID switches (as metrics.py)
 
 Run 'vigia <command> -h' for a command's flags.
 `
@@ -54,6 +56,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return cmdCheck(args[1:], stdout, stderr)
 	case "track":
 		return cmdTrack(args[1:], stdout, stderr)
+	case "eval":
+		return cmdEval(args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -7,12 +7,14 @@ package scene
 
 import (
 	"bufio"
+	"compress/gzip"
 	"encoding/json"
 	"fmt"
 	"io"
 	"math"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/vigia-project/vigia/fusion"
@@ -63,15 +65,24 @@ func ReadScenario(path string) (*Scenario, error) {
 	return &s, nil
 }
 
-// ReadDetections reads detections.csv into scans, in file order (the
-// generator sorts them by time).
+// ReadDetections reads detections.csv (gzipped when the name ends in .gz)
+// into scans, in file order (the generator sorts them by time).
 func ReadDetections(path string) ([]Scan, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	return parseDetections(f, path)
+	var r io.Reader = f
+	if strings.HasSuffix(path, ".gz") {
+		zr, err := gzip.NewReader(f)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		defer zr.Close()
+		r = zr
+	}
+	return parseDetections(r, path)
 }
 
 var detHeader = []string{"time_s", "sensor", "scan_id", "sensor_x_m", "sensor_y_m", "range_m", "bearing_rad",

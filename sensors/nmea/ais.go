@@ -320,10 +320,10 @@ func nominalBits(typ int, bits []byte) int {
 	return 0
 }
 
-// decodePacket runs go-ais on bits. go-ais v0.4.0 slices binary payloads
-// with an unsigned length that can underflow on crafted short messages; the
-// decoder only hands it the types listed in decodeAIS, whose parsers check
-// their lengths, but a panic is still turned into a failed decode.
+// decodePacket runs go-ais on bits. go-ais checks lengths, and only the
+// types decodeAIS lists get here; its binary-payload parsers slice with an
+// unsigned remaining length, so a panic (none seen in probing or fuzzing) is
+// still turned into a failed decode.
 func (d *Decoder) decodePacket(bits []byte) (p ais.Packet) {
 	defer func() {
 		if recover() != nil {

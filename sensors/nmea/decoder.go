@@ -123,23 +123,30 @@ func NewDecoder(o Options) *Decoder {
 // Stats returns the counters.
 func (d *Decoder) Stats() Stats { return d.stats }
 
-// loc says where in a payload a sentence was: a line number, or an index in
-// an AIS-catcher envelope's "nmea" array (and in its "msgs" array).
+// loc says where in a payload a sentence was: a line number, or an
+// AIS-catcher envelope on a line and an index in its "nmea" array (and in
+// its "msgs" array).
 type loc struct {
 	line int // 1-based line of the payload
-	env  int // 0: plain line; 1: nmea[idx] of line; 2: msgs[msg].nmea[idx] of line
+	env  int // 0: plain line; 1: an envelope on the line; 2: msgs[msg] of the envelope on the line
 	msg  int
-	idx  int
+	idx  int // index in "nmea", -1 for the envelope itself
 }
 
 func (l loc) String() string {
+	s := "line " + strconv.Itoa(l.line)
 	switch l.env {
 	case 1:
-		return "line " + strconv.Itoa(l.line) + ": nmea[" + strconv.Itoa(l.idx) + "]"
+		if l.idx >= 0 {
+			s += ": nmea[" + strconv.Itoa(l.idx) + "]"
+		}
 	case 2:
-		return "line " + strconv.Itoa(l.line) + ": msgs[" + strconv.Itoa(l.msg) + "].nmea[" + strconv.Itoa(l.idx) + "]"
+		s += ": msgs[" + strconv.Itoa(l.msg) + "]"
+		if l.idx >= 0 {
+			s += ".nmea[" + strconv.Itoa(l.idx) + "]"
+		}
 	}
-	return "line " + strconv.Itoa(l.line)
+	return s
 }
 
 func errAt(reason string, l loc, format string, args ...any) error {

@@ -30,7 +30,9 @@ type envelope struct {
 func (d *Decoder) decodeEnvelopes(c *call, payload []byte) {
 	dec := json.NewDecoder(bytes.NewReader(payload))
 	for obj := 0; ; obj++ {
-		line := 1 + bytes.Count(payload[:dec.InputOffset()], []byte{'\n'})
+		// The line the next object starts on.
+		off := skipSpace(payload, int(dec.InputOffset()))
+		line := 1 + bytes.Count(payload[:off], []byte{'\n'})
 		var e envelope
 		err := dec.Decode(&e)
 		if errors.Is(err, io.EOF) {
@@ -55,7 +57,7 @@ func (d *Decoder) decodeEnvelopes(c *call, payload []byte) {
 }
 
 func (d *Decoder) decodeEnvelope(c *call, e *envelope, line, env, msg int) {
-	l0 := loc{line: line, env: env, msg: msg}
+	l0 := loc{line: line, env: env, msg: msg, idx: -1}
 	if len(e.NMEA) == 0 {
 		c.errs = append(c.errs, errAt(sensors.ReasonMalformed, l0, "AIS-catcher JSON without an \"nmea\" array"))
 		return
