@@ -72,7 +72,7 @@ func TestValidationErrors(t *testing.T) {
 		{"bad latitude", "lat: 26.0725", "lat: 126.0725", "sensors[0].position.lat: latitude 126.0725 out of range"},
 		{"unknown kind", "kind: aerostat", "kind: blimp", `sensors[1].kind: "blimp" is not one of`},
 		{"duplicate sensor", "id: tars-rgv", "id: radar-brownsville", `sensor "radar-brownsville" is configured twice`},
-		{"planned format", "    kind: aerostat\n", "    kind: aerostat\n    format: asterix\n", `format "asterix" is not supported by this build yet`},
+		{"unknown format", "    kind: aerostat\n", "    kind: aerostat\n    format: asterisk\n", `sensors[1].format: "asterisk" is not one of json, nmea, sbs, avr, beast, asterix`},
 		{"asset of unknown agency", "agency: semar, kind: boat", "agency: marina, kind: boat", `agency "marina" is not configured`},
 		{"bad pd", "pd: 0.85", "pd: 1.85", "sensors[1].pd: must be in (0, 1]"},
 		{"bad duration", "ais_window: 60s", "ais_window: sixty", "cannot unmarshal"},

@@ -15,11 +15,10 @@ var idRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
 // Kinds of sensor (the {kind} of the observation topic).
 var sensorKinds = []string{"aircraft", "aerostat", "radar", "ais", "adsb"}
 
-// Formats the daemon decodes today. nmea, sbs and asterix are in the
-// specification and not yet built; a config naming them is refused rather
-// than silently ignored.
-var sensorFormats = []string{"json"}
-var plannedFormats = []string{"nmea", "sbs", "asterix"}
+// Formats the daemon decodes: the native JSON report, NMEA (AIS, ARPA
+// TTM/TLL, AIS-catcher envelopes), ADS-B as SBS-1 lines, raw Mode S in AVR
+// text or Beast binary, and ASTERIX.
+var sensorFormats = []string{"json", "nmea", "sbs", "avr", "beast", "asterix"}
 
 var classes = []string{"surface", "air", "unknown"}
 var severities = []string{"low", "medium", "high", "critical"}
@@ -137,12 +136,7 @@ func (v *validator) sensors() {
 		}
 		ids[s.ID] = true
 		v.oneOf(p+".kind", s.Kind, sensorKinds)
-		switch {
-		case slices.Contains(plannedFormats, s.Format):
-			v.fail(p+".format", "format %q is not supported by this build yet (supported: %s)", s.Format, strings.Join(sensorFormats, ", "))
-		default:
-			v.oneOf(p+".format", s.Format, sensorFormats)
-		}
+		v.oneOf(p+".format", s.Format, sensorFormats)
 		if strings.ContainsAny(s.Topic, "+#") {
 			v.fail(p+".topic", "%q must be a topic, not a filter", s.Topic)
 		} else if other, dup := topics[s.Topic]; dup {

@@ -40,6 +40,7 @@ func (d *Daemon) engineLoop(ctx context.Context) {
 		case in := <-d.queue:
 			l.accept(in)
 		case <-tick.C:
+			l.expire()
 			l.release(d.clock.Now().Add(-d.cfg.Ingest.ReorderWindow))
 		case <-ctx.Done():
 			d.closing.Store(true)
@@ -61,15 +62,39 @@ func (d *Daemon) engineLoop(ctx context.Context) {
 
 // loop is the engine goroutine's state.
 type loop struct {
-	d        *Daemon
-	pending  reorderHeap
-	arrivals uint64
-	lastEval time.Time
-	lastPic  time.Time
-	reports  []sensors.Report // scratch for one payload's reports
+	d          *Daemon
+	pending    reorderHeap
+	arrivals   uint64
+	lastEval   time.Time
+	lastPic    time.Time
+	reports    []sensors.Report // scratch for one payload's reports
+	lastExpire time.Time
 }
 
 type dropKey struct{ sensor, reason string }
+
+// expirer is a decoder holding partial messages (multi-sentence AIS) that
+// must be given up when their other parts do not come.
+type expirer interface {
+	Expire(now time.Time) []error
+}
+
+// expire lets stateful decoders give up stale partial messages, once a second.
+func (l *loop) expire() {
+	d := l.d
+	now := d.clock.Now()
+	if now.Sub(l.lastExpire) < time.Second {
+		return
+	}
+	l.lastExpire = now
+	for _, s := range d.cfg.Sensors {
+		if x, ok := d.decoders[s.ID].(expirer); ok {
+			for _, err := range x.Expire(now) {
+				d.drop(s.ID, sensors.ReasonIncomplete, err)
+			}
+		}
+	}
+}
 
 // accept decodes and checks one message and holds it in the reorder window.
 func (l *loop) accept(in inbound) {

@@ -8,6 +8,9 @@ import (
 	"github.com/vigia-project/vigia/fusion"
 	"github.com/vigia-project/vigia/geo"
 	"github.com/vigia-project/vigia/sensors"
+	"github.com/vigia-project/vigia/sensors/adsb"
+	"github.com/vigia-project/vigia/sensors/asterix"
+	"github.com/vigia-project/vigia/sensors/nmea"
 )
 
 // EngineParams maps the tracker settings of a configuration onto the engine's parameters.
@@ -60,9 +63,20 @@ func alertParams(c *config.Config) alert.Params {
 
 // newDecoder returns the decoder of a sensor's payload format.
 func newDecoder(s *config.Sensor, in config.Ingest) (sensors.Decoder, error) {
+	max := in.MaxPayloadBytes
 	switch s.Format {
 	case "json":
-		return sensors.JSONDecoder{MaxBytes: in.MaxPayloadBytes}, nil
+		return sensors.JSONDecoder{MaxBytes: max}, nil
+	case "nmea":
+		return nmea.NewDecoder(nmea.Options{Sensor: s.ID, MaxBytes: max}), nil
+	case "sbs":
+		return adsb.NewSBSDecoder(adsb.Options{Sensor: s.ID, MaxBytes: max}), nil
+	case "avr":
+		return adsb.NewModeSDecoder(adsb.Options{Sensor: s.ID, MaxBytes: max}, adsb.AVR), nil
+	case "beast":
+		return adsb.NewModeSDecoder(adsb.Options{Sensor: s.ID, MaxBytes: max}, adsb.Beast), nil
+	case "asterix":
+		return asterix.NewDecoder(asterix.Options{Sensor: s.ID, MaxBytes: max}), nil
 	}
 	return nil, fmt.Errorf("no decoder for format %q", s.Format)
 }
