@@ -13,6 +13,53 @@ type Options struct {
 	Sensor string
 	// MaxBytes rejects larger payloads before parsing (0: no limit).
 	MaxBytes int
+	// CAT062Edition is the edition of the CAT062 blocks; ASTERIX does not
+	// carry it, so it must be configured per feed:
+	//   - "" or "1.18", "1.19", "1.20", "1.21": the 1.x layout (the default);
+	//   - "0.17": the pre-1.0 layout (24-bit I062/105, polar I062/180, another
+	//     UAP), as sent by older SDPS;
+	//   - "auto": per block, the 1.x layout, unless the block fails with it
+	//     (a record does not parse, or holds a time or position that is
+	//     impossible) and decodes with 0.17 without any error; then 0.17
+	//     (Stats.CAT062Fallbacks counts those blocks). This is a heuristic: a
+	//     0.17 block that happens to decode cleanly as 1.x is decoded as 1.x,
+	//     with wrong values, and a damaged 1.x block that happens to decode
+	//     cleanly as 0.17 gives wrong values instead of an error. Prefer the
+	//     explicit edition of the feed.
+	// Any other value rejects every CAT062 block with ReasonUnsupported
+	// (Validate reports it up front).
+	CAT062Edition string
+}
+
+// CAT062 editions (Options.CAT062Edition), resolved.
+const (
+	ed062v1x = iota
+	ed062v017
+	ed062Auto
+	ed062Unknown
+)
+
+func cat062Edition(s string) int {
+	switch s {
+	case "", "1.18", "1.19", "1.20", "1.21":
+		return ed062v1x
+	case "0.17":
+		return ed062v017
+	case "auto":
+		return ed062Auto
+	}
+	return ed062Unknown
+}
+
+// Validate reports options the decoder cannot honour (an unknown
+// CAT062Edition), so that a configuration error shows before the first
+// payload.
+func (o Options) Validate() error {
+	if cat062Edition(o.CAT062Edition) == ed062Unknown {
+		return newErr(sensors.ReasonUnsupported, "CAT062 edition "+strconv.Quote(o.CAT062Edition)+
+			` is not supported ("", "1.18" to "1.21", "0.17" or "auto")`)
+	}
+	return nil
 }
 
 // Stats counts what a Decoder has seen since it was made. Arrays are indexed
@@ -26,6 +73,10 @@ type Stats struct {
 	// I062/105, a CAT021 report without I021/130 or I021/131): they give no
 	// report and no error.
 	NoPosition uint64
+	// CAT062Fallbacks counts, with CAT062Edition "auto", the CAT062 blocks
+	// that failed with the 1.x layout and were decoded with 0.17 (they count
+	// in Blocks and Records too).
+	CAT062Fallbacks uint64
 }
 
 // Decoder decodes ASTERIX payloads of one sensor; see the package comment.
@@ -33,12 +84,15 @@ type Stats struct {
 // goroutine at a time.
 type Decoder struct {
 	opt   Options
+	ed062 int // cat062Edition(opt.CAT062Edition)
 	stats Stats
 	// at[frn] is the payload offset of the current record's item at that
 	// FRN, 0 when absent (no item can start at payload offset 0).
 	at [maxFRN + 1]int
 	// day caches the UTC midnight of the last receive time.
 	dayStart, dayEnd time.Time
+	// cur is the record being mapped (kept here so it does not escape per record).
+	cur target
 	// hook, when set (tests), sees every mapped record.
 	hook func(*target)
 }
@@ -47,7 +101,7 @@ var _ sensors.Decoder = (*Decoder)(nil)
 
 // NewDecoder returns a decoder with options o.
 func NewDecoder(o Options) *Decoder {
-	return &Decoder{opt: o}
+	return &Decoder{opt: o, ed062: cat062Edition(o.CAT062Edition)}
 }
 
 // Stats returns the counters.
@@ -99,6 +153,22 @@ func (d *Decoder) Decode(dst []sensors.Report, payload []byte, received time.Tim
 			off = end
 			continue
 		}
+		if cat == 62 {
+			switch d.ed062 {
+			case ed062v017:
+				u = &uap062v017
+			case ed062Auto:
+				if d.probe(u, payload, off, end) != nil && d.probe(&uap062v017, payload, off, end) == nil {
+					u = &uap062v017
+					d.stats.CAT062Fallbacks++
+				}
+			case ed062Unknown:
+				errs = append(errs, newErr(sensors.ReasonUnsupported,
+					"block at offset "+strconv.Itoa(off)+": CAT062 edition "+strconv.Quote(d.opt.CAT062Edition)+" is not supported"))
+				off = end
+				continue
+			}
+		}
 		var err error
 		dst, errs, err = d.block(dst, errs, u, payload, off, end, received)
 		if err != nil {
@@ -127,34 +197,60 @@ func (d *Decoder) block(dst []sensors.Report, errs []error, u *uap, b []byte, of
 			return dst[:keep], errs[:keepErrs], err
 		}
 		recs++
-		var t target
-		t.cat = u.cat
-		t.rec = b[pos:next]
-		var verr error
-		switch u.cat {
-		case 48:
-			verr = d.map048(&t, b)
-		case 62:
-			verr = d.map062(&t, b)
-		case 21:
-			verr = d.map021(&t, b)
-		case 34:
-			verr = d.map034(&t, b)
-		case 65:
-			verr = d.map065(&t, b)
-		}
-		if verr != nil {
+		t := &d.cur
+		*t = target{cat: u.cat, rec: b[pos:next]}
+		if verr := d.mapRecord(u, t, b); verr != nil {
 			errs = append(errs, recErr(u, nrec, verr))
 		} else {
 			if d.hook != nil {
-				d.hook(&t)
+				d.hook(t)
 			}
-			dst = d.emit(dst, &t, received)
+			dst = d.emit(dst, t, received)
 		}
 		pos = next
 	}
 	d.stats.Records[u.cat] += recs
 	return dst, errs, nil
+}
+
+// mapRecord reads the mapped items of the record just measured into t.
+func (d *Decoder) mapRecord(u *uap, t *target, b []byte) error {
+	switch u {
+	case &uap048:
+		return d.map048(t, b)
+	case &uap062:
+		return d.map062(t, b)
+	case &uap062v017:
+		return d.map062v017(t, b)
+	case &uap021:
+		return d.map021(t, b)
+	case &uap034:
+		return d.map034(t, b)
+	case &uap065:
+		return d.map065(t, b)
+	}
+	return nil
+}
+
+// probe reports the first error that decoding the block b[off:end] with u
+// would give (a record that does not parse, or a value error), without
+// emitting, counting or calling the hook.
+func (d *Decoder) probe(u *uap, b []byte, off, end int) error {
+	nrec := 0
+	for pos := off + 3; pos < end; {
+		nrec++
+		next, err := d.record(u, b, pos, end, nrec)
+		if err != nil {
+			return err
+		}
+		t := &d.cur
+		*t = target{cat: u.cat, rec: b[pos:next]}
+		if err := d.mapRecord(u, t, b); err != nil {
+			return recErr(u, nrec, err)
+		}
+		pos = next
+	}
+	return nil
 }
 
 // record measures the record at b[pos:end]: it reads the FSPEC and every item

@@ -22,15 +22,19 @@
 //     (Callsign), I048/161 track number, I048/200 ground speed and heading
 //     (Speed m/s, Course °). A record without I048/040 (an end-of-track
 //     message) gives no report; Stats.NoPosition counts it.
-//   - CAT062 (SDPS system tracks), editions 1.18–1.21: one geodetic
-//     detection per record. I062/010, I062/070 time of track information,
-//     I062/105 WGS-84 position, I062/185 Cartesian velocity (Speed and
-//     Course from Vx, Vy), I062/040 track number, I062/060 Mode 3/A,
-//     I062/136 measured flight level, I062/380 subfields ADR (ICAO) and ID
-//     (Callsign; I062/245 when I062/380 ID is absent). Older editions (0.x,
-//     where I062/105 has 24-bit coordinates and I062/015 does not exist) do
-//     not parse with this UAP: their records are rejected (a time of day past
-//     midnight, or a malformed record), never decoded into wrong positions.
+//   - CAT062 (SDPS system tracks), editions 1.18–1.21 (the default): one
+//     geodetic detection per record. I062/010, I062/070 time of track
+//     information, I062/105 WGS-84 position, I062/185 Cartesian velocity
+//     (Speed and Course from Vx, Vy), I062/040 track number, I062/060 Mode
+//     3/A, I062/136 measured flight level, I062/380 subfields ADR (ICAO) and
+//     ID (Callsign; I062/245 when I062/380 ID is absent).
+//   - CAT062 edition 0.17 (a pre-1.0 draft, Options.CAT062Edition "0.17"):
+//     the same report from the same items in another UAP and layout:
+//     I062/105 in 24-bit coordinates (180/2^23 °), the velocity polar
+//     (I062/180: Speed 2^-14 NM/s, Course 360/2^16 °), a 15-bit I062/040,
+//     I062/060 without validity bits (a code present is used), I062/380
+//     subfields ADR and ID; there is no I062/245. The flight-plan callsign
+//     of I062/390, as in 1.x, is not mapped.
 //   - CAT021 (ADS-B target reports), editions 2.6–2.7 (the UAP of 2.1 and
 //     later): one geodetic detection per record. I021/131 high-resolution
 //     position, else I021/130; I021/080 target address; I021/170
@@ -47,6 +51,17 @@
 //     1.x: decoded like CAT034, one KindService report per record with
 //     I065/030 as its time. They are routine and frequent in a CAT062 feed,
 //     so rejecting them would only inflate the drop counters.
+//
+// ASTERIX does not say its edition: the edition of a CAT062 feed must be
+// configured. Read with the other edition, a block is mostly rejected (the
+// staged 0.17 capture as 1.x: 55 truncated, 32 malformed, 13 with a time of
+// day past midnight; the staged 1.x captures as 0.17: malformed), but a
+// wrong edition cannot be detected in general. CAT062Edition "auto" tries
+// 1.x and falls back to 0.17 for a block that fails with 1.x and decodes
+// with 0.17 without any error (Stats.CAT062Fallbacks counts them); it
+// decodes wrongly a 0.17 block that happens to pass as 1.x, or a damaged
+// 1.x block that happens to pass as 0.17, and is meant for feeds of unknown
+// origin, not as the default.
 //
 // Every other category (CAT001/002, CAT010, CAT240 ...) is rejected block by
 // block with ReasonUnsupported; the following blocks still decode.
@@ -71,5 +86,6 @@
 // off the earth) drops only that record (ReasonBadTime, ReasonBadPosition).
 // A block length shorter than its header is malformed, and one running past
 // the payload truncated: both end the payload, as nothing after them can be
-// framed. Decode never panics.
+// framed. The location is in Error.Msg; Error.Field is empty, as there is no
+// JSON path. Decode never panics.
 package asterix

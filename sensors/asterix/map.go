@@ -51,7 +51,7 @@ type target struct {
 	hasTrack       bool
 	track          uint32
 	hasVel         bool
-	gsp, hdg       uint16 // CAT048 I048/200 or CAT021 I021/160 raw
+	gsp, hdg       uint16 // CAT048 I048/200, CAT021 I021/160 or CAT062 0.17 I062/180 raw
 	vx, vy         int16  // CAT062 I062/185 raw, 0.25 m/s
 	velCartesian   bool
 	emergency      string
@@ -158,6 +158,50 @@ func (d *Decoder) map062(t *target, b []byte) error {
 		t.hasTrack, t.track = true, uint32(u16(b, o))
 	}
 	if o := d.at[frn062MFL]; o != 0 {
+		t.hasFL, t.fl = true, int32(int16(u16(b, o)))
+	}
+	return nil
+}
+
+// map062v017 maps a CAT062 0.17 record (uap062v017) like map062 does a 1.x
+// one; the items differ in layout, not in meaning.
+func (d *Decoder) map062v017(t *target, b []byte) error {
+	t.kind = sensors.KindObservation
+	if o := d.at[frn062v017SrcID]; o != 0 {
+		t.hasSrc, t.sac, t.sic = true, b[o], b[o+1]
+	}
+	if o := d.at[frn062v017ToT]; o != 0 {
+		if err := readToD(t, b, o, "I062/070"); err != nil {
+			return err
+		}
+	}
+	if o := d.at[frn062v017Pos]; o != 0 { // two 24-bit two's complement values, 180/2^23 °
+		t.lat = float64(signExtend(u24(b, o), 24)) * (180.0 / (1 << 23))
+		t.lon = float64(signExtend(u24(b, o+3), 24)) * (180.0 / (1 << 23))
+		if err := checkLatLon(t, "I062/105", o); err != nil {
+			return err
+		}
+	}
+	if o := d.at[frn062v017Vel]; o != 0 { // I062/180: speed 2^-14 NM/s, heading 360/2^16 °, as I048/200
+		t.hasVel, t.gsp, t.hdg = true, u16(b, o), u16(b, o+2)
+	}
+	if o := d.at[frn062v017Mode3A]; o != 0 { // 4 spare bits, no V/G/CH: a code present is taken as valid
+		t.hasMode3A, t.mode3AValid = true, true
+		t.mode3A = u16(b, o) & 0x0fff
+	}
+	if o := d.at[frn062v017ADD]; o != 0 {
+		it := &uap062v017.items[frn062v017ADD-1]
+		if s := it.subfield(b, o, sub380v017ADR); s != 0 {
+			t.hasAddr, t.addr = true, u24(b, s)
+		}
+		if s := it.subfield(b, o, sub380v017ID); s != 0 {
+			readIdent(t, b[s:s+6])
+		}
+	}
+	if o := d.at[frn062v017TrackNb]; o != 0 { // 15 bits after a spare bit
+		t.hasTrack, t.track = true, uint32(u16(b, o)&0x7fff)
+	}
+	if o := d.at[frn062v017MFL]; o != 0 {
 		t.hasFL, t.fl = true, int32(int16(u16(b, o)))
 	}
 	return nil
@@ -422,6 +466,7 @@ func squawk(code uint16) string {
 	return squawks[4*c : 4*c+4]
 }
 
+// u16, u24 and u32 read big-endian unsigned integers at b[o].
 func u16(b []byte, o int) uint16 { return uint16(b[o])<<8 | uint16(b[o+1]) }
 func u24(b []byte, o int) uint32 {
 	return uint32(b[o])<<16 | uint32(b[o+1])<<8 | uint32(b[o+2])

@@ -42,12 +42,13 @@ type uap struct {
 	items []item
 }
 
-func fixed(name string, n int) item    { return item{name: name, kind: kFixed, n: n} }
-func ext(name string) item             { return item{name: name, kind: kExtended, n: 1, m: 1} }
-func rep(name string, n int) item      { return item{name: name, kind: kRepetitive, n: n} }
-func repFX(name string, n int) item    { return item{name: name, kind: kRepFX, n: n} }
-func explicit(name string) item        { return item{name: name, kind: kExplicit} }
-func spare() item                      { return item{} }
+// Constructors of item rules, named after the asterix-specs variations.
+func fixed(name string, n int) item { return item{name: name, kind: kFixed, n: n} }
+func ext(name string) item          { return item{name: name, kind: kExtended, n: 1, m: 1} }
+func rep(name string, n int) item   { return item{name: name, kind: kRepetitive, n: n} }
+func repFX(name string, n int) item { return item{name: name, kind: kRepFX, n: n} }
+func explicit(name string) item     { return item{name: name, kind: kExplicit} }
+func spare() item                   { return item{} }
 func compound(name string, subs ...item) item {
 	return item{name: name, kind: kCompound, subs: subs}
 }
@@ -114,6 +115,20 @@ const (
 	// Subfields of I062/380 (0-based slots).
 	sub380ADR = 0
 	sub380ID  = 1
+
+	// CAT062 0.17 (uap062v017).
+	frn062v017SrcID   = 1  // I062/010
+	frn062v017ToT     = 3  // I062/070
+	frn062v017TrackNb = 4  // I062/040
+	frn062v017Pos     = 5  // I062/105, 24-bit
+	frn062v017Mode3A  = 7  // I062/060
+	frn062v017MFL     = 10 // I062/136
+	frn062v017Vel     = 11 // I062/180, polar
+	frn062v017ADD     = 19 // I062/380
+
+	// Subfields of I062/380 in 0.17 (0-based slots).
+	sub380v017ADR = 1
+	sub380v017ID  = 2
 )
 
 // maxFRN bounds the FRN of every UAP here (CAT021 has 49).
@@ -189,6 +204,60 @@ var uap062 = uap{cat: 62, label: "CAT062", items: []item{
 	compound("I062/500", sf(4), sf(2), sf(4), sf(1), sf(1), sf(2), sf(2), sf(1)), // APC COV APW AGA ABA ATV AA ARC
 	compound("I062/340", sf(2), sf(4), sf(2), sf(2), sf(2), sf(1)),               // SID POS HEIGHT MDC MDA TYP
 	spare(), spare(), spare(), spare(), spare(),
+	explicit("I062/RE"),
+	explicit("I062/SP"),
+}}
+
+// uap062v017 is CAT062 edition 0.17, a pre-1.0 draft still sent by some
+// SDPS (the staged asterix.pcap, 2008). It was transcribed from
+// CroatiaControlLtd/asterix install/config/asterix_cat062_0_17.xml (GPL; the
+// same at commits dde33025870df3aa20b53b7e107afd74610ab94c and
+// 015aaba01c09b8922ac4a19f9b90f26bf7d24e2e); the asterix-specs definitions
+// start at 1.x and no other public definition of 0.17 was found. The layout
+// was confirmed on asterix.pcap: its 100 records (all with FSPEC bb 3d 42)
+// end exactly at their block ends, times match the capture times, and the
+// positions follow the velocities (see TestCAT062v017Capture). Differences from 1.x that matter
+// here: another UAP order (I062/015 at FRN 2, I062/070 at 3, I062/040 at 4),
+// I062/105 in two 24-bit coordinates (180/2^23 °), I062/100 in four octets,
+// the velocity polar (I062/180: ground speed 2^-14 NM/s, heading 360/2^16 °,
+// as I048/200) instead of I062/185, I062/040 of 15 bits, I062/060 without the
+// V, G and CH bits, and I062/380 with the subfields MB ADR ID COM ACS only.
+//
+// FRN 20 is listed as "50, len 1+1" in that file, but no item I062/050 is
+// defined there (I062/500, defined but placed nowhere, may be meant): it is
+// left undefined, so a record setting it is rejected as malformed rather
+// than measured by a guess. In the XML the MB subfield of I062/380 is
+// written as fixed 9 octets whose first is REP; it is measured here as the
+// repetitive 8-octet field that REP announces (the same for REP = 1).
+var uap062v017 = uap{cat: 62, label: "CAT062 0.17", items: []item{
+	fixed("I062/010", 2),
+	fixed("I062/015", 1),
+	fixed("I062/070", 3),
+	fixed("I062/040", 2),
+	fixed("I062/105", 6),
+	fixed("I062/100", 4),
+	fixed("I062/060", 2),
+	fixed("I062/130", 2),
+	fixed("I062/135", 2),
+	fixed("I062/136", 2),
+	fixed("I062/180", 4),
+	fixed("I062/200", 1),
+	fixed("I062/220", 2),
+	fixed("I062/240", 1),
+	fixed("I062/210", 2),
+	ext("I062/080"),
+	compound("I062/290", sf(1), sf(1), sf(1), sf(1), sf(1), sf(2), sf(1), sf(1), sf(1)), // PSR SSR MDA MFL MDS ADS ADB MD1 MD2
+	compound("I062/340", sf(2), sf(4), sf(2), sf(2), sf(2), sf(1)),                      // SID POS HEI MDC MDA TYP
+	compound("I062/380", item{kind: kRepetitive, n: 8}, sf(3), sf(6), sf(2), sf(7)),     // MB ADR ID COM ACS
+	spare(), // "50": see above
+	compound("I062/390",
+		sf(2), sf(7), sf(4), sf(1), sf(4), sf(1), sf(4), // TAG CSN IFI FCT TAC WTC DEP
+		sf(4), sf(3), sf(2), sf(2), item{kind: kRepetitive, n: 4}, sf(6), sf(1), // DST RDS CFL CTL TOD AST STS
+	),
+	fixed("I062/110", 1),
+	fixed("I062/120", 2),
+	repFX("I062/510", 3),
+	spare(), spare(),
 	explicit("I062/RE"),
 	explicit("I062/SP"),
 }}
