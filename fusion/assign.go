@@ -22,6 +22,11 @@ type assigner struct {
 	rowCol     []int
 	chosen     []pair
 	solver     lap.Solver
+	// the chaining of clusters
+	head, tail, next []int32
+	byMeas           []int32 // index in picked of each measurement's chosen pair, -1 for none
+	cluster, out     []pair
+	picked           []pair
 }
 
 func (a *assigner) find(i int32) int32 {

@@ -146,13 +146,16 @@ type Engine struct {
 	frame   *geo.Frame
 	sensors map[string]*Sensor
 
-	tracks  []*Track                       // live tracks by ascending id (deleted ones until compacted)
-	dead    int                            // deleted tracks still in tracks
-	missed  []*Track                       // scratch of countMisses
-	index   rtree.RTreeGN[float64, *Track] // each live track's gate box
-	nextID  uint64
-	now     time.Time // engine clock: latest report or Advance time
-	sweepAt time.Time // the earliest time a track's box expires
+	tracks []*Track // live tracks by ascending id (deleted ones until compacted)
+	dead   int      // deleted tracks still in tracks
+	missed []*Track // scratch of countMisses
+	// removed are the tracks deleted since the last Advance; handed those it
+	// returned (recycled at the next one); free the recycled, ready for reuse.
+	removed, handed, free []*Track
+	index                 rtree.RTreeGN[float64, *Track] // each live track's gate box
+	nextID                uint64
+	now                   time.Time // engine clock: latest report or Advance time
+	sweepAt               time.Time // the earliest time a track's box expires
 
 	coop      map[coopKey]*coopPos
 	coopIndex rtree.RTreeGN[float64, *coopPos]
@@ -198,7 +201,7 @@ func New(frame *geo.Frame, p Params, list []Sensor) (*Engine, error) {
 		p.ClutterDensity = 1e-8
 	}
 	if p.BoxLife <= 0 {
-		p.BoxLife = 20 * time.Second
+		p.BoxLife = 8 * time.Second
 	}
 	if p.CoopWindow <= 0 {
 		p.CoopWindow = 2 * time.Minute
@@ -528,7 +531,8 @@ type pair struct {
 	cost      float64 // d² + ln|S|, plus a penalty for a tentative track
 	d2        float64
 	logDet    float64
-	ambiguous bool // a near-tie with another confirmed track: taken, but not applied
+	ambiguous bool  // a near-tie with another confirmed track: taken, but not applied
+	root      int32 // its cluster
 }
 
 // associate finds every gated pair among the report's measurements and the
@@ -564,32 +568,63 @@ func (e *Engine) associate(t time.Time) {
 	for _, p := range e.pairs {
 		e.as.union(int32(p.m), M+p.t.local)
 	}
-	// Sort the pairs by cluster root, then measurement, so each cluster is a run.
-	slices.SortFunc(e.pairs, func(a, b pair) int {
-		if c := cmp.Compare(e.as.find(int32(a.m)), e.as.find(int32(b.m))); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(a.m, b.m); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.t.id, b.t.id)
-	})
-	chosen := 0 // the chosen pairs are written over the start of e.pairs
-	for start := 0; start < len(e.pairs); {
-		root := e.as.find(int32(e.pairs[start].m))
-		end := start + 1
-		for end < len(e.pairs) && e.as.find(int32(e.pairs[end].m)) == root {
-			end++
-		}
-		chosen += e.solveCluster(e.pairs[start:end], e.pairs[chosen:])
-		start = end
+	// Chain each cluster's pairs (they come in measurement order), solve each
+	// cluster once, and collect the chosen pairs by measurement: no sorting.
+	a := &e.as
+	a.head = growInt32(a.head, n)
+	a.tail = growInt32(a.tail, n)
+	a.next = growInt32(a.next, len(e.pairs))
+	for i := range a.head {
+		a.head[i] = -1
 	}
-	out := e.pairs[:chosen]
-	slices.SortFunc(out, func(a, b pair) int { return cmp.Compare(a.m, b.m) })
-	for _, p := range out {
-		e.meas[p.m].assigned = true
+	for i := range e.pairs {
+		r := a.find(int32(e.pairs[i].m))
+		e.pairs[i].root = r
+		a.next[i] = -1
+		if a.head[r] < 0 {
+			a.head[r] = int32(i)
+		} else {
+			a.next[a.tail[r]] = int32(i)
+		}
+		a.tail[r] = int32(i)
 	}
-	e.pairs = out
+	a.byMeas = growInt32(a.byMeas, int(M))
+	for i := range a.byMeas {
+		a.byMeas[i] = -1
+	}
+	a.picked = a.picked[:0]
+	for i := range e.pairs {
+		r := e.pairs[i].root
+		h := a.head[r]
+		if h < 0 {
+			continue // solved already
+		}
+		a.head[r] = -1
+		a.cluster = a.cluster[:0]
+		for j := h; j >= 0; j = a.next[j] {
+			a.cluster = append(a.cluster, e.pairs[j])
+		}
+		a.out = slices.Grow(a.out[:0], len(a.cluster))[:len(a.cluster)]
+		k := e.solveCluster(a.cluster, a.out)
+		for _, p := range a.out[:k] {
+			a.byMeas[p.m] = int32(len(a.picked))
+			a.picked = append(a.picked, p)
+		}
+	}
+	e.pairs = e.pairs[:0]
+	for m, k := range a.byMeas {
+		if k >= 0 {
+			e.pairs = append(e.pairs, a.picked[k])
+			e.meas[m].assigned = true
+		}
+	}
+}
+
+func growInt32(s []int32, n int) []int32 {
+	if cap(s) < n {
+		return make([]int32, n)
+	}
+	return s[:n]
 }
 
 // gateVisit is the R-tree visitor of associate: it gates measurement e.gm
@@ -605,7 +640,24 @@ func (e *Engine) gateVisit(_, _ [2]float64, tr *Track) bool {
 	var x State
 	var P Cov
 	if dt := e.gt.Sub(tr.t).Seconds(); dt >= 0 {
-		x, P = tr.f.predicted(dt, tr.ip)
+		// A cheap bound first: the combined position moved on its velocity,
+		// against a spread no smaller than any mode's prediction gives (the
+		// manoeuvring noise and a full turn's drift added). Most candidates
+		// of the box search end here.
+		q := tr.ip.q[nModes-1]
+		turn := 0.5 * math.Hypot(tr.f.x[2], tr.f.x[3]) * math.Abs(tr.ip.omega[nModes-1]) * dt * dt
+		qs := q * dt * dt / 2
+		spread := math.Sqrt(math.Max(tr.f.P[0][0], tr.f.P[1][1])) + dt*math.Sqrt(math.Max(tr.f.P[2][2], tr.f.P[3][3])) +
+			qs + turn + math.Sqrt(math.Max(m.R[0][0], m.R[1][1]))
+		de, dn := m.E-(tr.f.x[0]+dt*tr.f.x[2]), m.N-(tr.f.x[1]+dt*tr.f.x[3])
+		if de*de+dn*dn > 1.5*e.p.GateChi2*spread*spread {
+			return true
+		}
+		if tr.predSeq != e.seq {
+			tr.predSeq = e.seq
+			tr.predX, tr.predP = tr.f.predicted(dt, tr.ip)
+		}
+		x, P = tr.predX, tr.predP
 	} else {
 		// Out of sequence: the track is ahead of the measurement. Retrodict its
 		// position along the velocity, with the manoeuvring noise over the lag.
@@ -652,9 +704,8 @@ func (e *Engine) gateVisit(_, _ [2]float64, tr *Track) bool {
 	return true
 }
 
-// solveCluster chooses the assignment of one cluster's pairs (sorted by
-// measurement) and writes the chosen pairs to dst, returning how many.
-// dst may overlap the start of pairs: a pair is written only after it has been read.
+// solveCluster chooses the assignment of one cluster's pairs (in
+// measurement order) and writes the chosen pairs to dst, returning how many.
 func (e *Engine) solveCluster(pairs []pair, dst []pair) int {
 	if len(pairs) == 1 {
 		dst[0] = pairs[0]
@@ -802,7 +853,15 @@ func (e *Engine) update(tr *Track, m *measurement, s *Sensor, t time.Time, pr pa
 // newTrack starts a tentative track on an unassigned measurement.
 func (e *Engine) newTrack(m *measurement, s *Sensor, t time.Time) {
 	e.nextID++
-	tr := &Track{id: e.nextID, status: Tentative, t: t, born: t, lastUpdate: t, hits: 1, alt: m.Alt}
+	var tr *Track
+	if n := len(e.free); n > 0 {
+		tr = e.free[n-1]
+		e.free[n-1] = nil
+		e.free = e.free[:n-1]
+	} else {
+		tr = &Track{}
+	}
+	tr.id, tr.status, tr.t, tr.born, tr.lastUpdate, tr.hits, tr.alt = e.nextID, Tentative, t, t, t, 1, m.Alt
 	x := State{m.E, m.N, 0, 0}
 	var P Cov
 	P[0][0], P[0][1], P[1][0], P[1][1] = m.R[0][0], m.R[0][1], m.R[1][0], m.R[1][1]
@@ -878,34 +937,39 @@ func (e *Engine) missVisitor(_, _ [2]float64, tr *Track) bool {
 
 // Advance moves the engine clock to now without a report, deletes tracks
 // that coasted past their timeout or grew too uncertain, and merges
-// duplicate tracks. It returns the tracks deleted (status Deleted), by
-// ascending id.
+// duplicate tracks. It returns, by ascending id, every track deleted since
+// the previous Advance — here, or while applying reports (a score that fell
+// too far) — with status Deleted, so that their alerts can be cleared. The
+// returned tracks are valid until the next call to Advance, which recycles
+// their memory.
 func (e *Engine) Advance(now time.Time) []*Track {
 	if now.Before(e.now) {
 		return nil
 	}
 	e.now = now
+	// The tracks handed out last time are no longer anyone's: recycle them.
+	for _, tr := range e.handed {
+		sensors := tr.sensors[:0]
+		*tr = Track{sensors: sensors}
+		e.free = append(e.free, tr)
+	}
+	e.handed = e.handed[:0]
 	if !now.Before(e.sweepAt) {
 		e.sweepBoxes(now)
 	}
-	var dead []*Track
 	for _, tr := range e.tracks {
 		if tr.status == Deleted {
 			continue
 		}
 		age := now.Sub(tr.lastUpdate)
-		_, P := tr.StateAt(now)
+		_, P := tr.quickState(now)
 		if (tr.status == Tentative && age > e.p.TentativeTimeout) ||
 			(tr.status == Confirmed && age > e.p.CoastTime) ||
 			posSigma(&P) > e.p.MaxSigmaM {
-			dead = append(dead, tr)
+			e.remove(tr)
 		}
 	}
-	for _, tr := range dead {
-		e.remove(tr)
-	}
-	dead = append(dead, e.mergeDuplicates(now)...)
-	slices.SortFunc(dead, func(a, b *Track) int { return cmp.Compare(a.id, b.id) })
+	e.mergeDuplicates(now)
 	for k, c := range e.coop {
 		if now.Sub(c.t) > e.p.CoopWindow {
 			e.coopIndex.Delete([2]float64{c.e, c.n}, [2]float64{c.e, c.n}, c)
@@ -913,24 +977,34 @@ func (e *Engine) Advance(now time.Time) []*Track {
 		}
 	}
 	e.compact()
-	return dead
+	e.handed, e.removed = e.removed, e.handed
+	slices.SortFunc(e.handed, func(a, b *Track) int { return cmp.Compare(a.id, b.id) })
+	return e.handed
 }
 
 // mergeDuplicates finds confirmed tracks that follow the same target — two
 // tracks born of one target, e.g. from two sensors before either confirmed —
 // and, after three checks in a row, deletes the younger (keeping the older
 // id, the identity both had, and the sensors of both).
-func (e *Engine) mergeDuplicates(now time.Time) []*Track {
+func (e *Engine) mergeDuplicates(now time.Time) {
 	var dead []*Track
 	for _, tr := range e.tracks {
 		if tr.status != Confirmed {
 			continue
 		}
-		x, P := tr.StateAt(now)
+		x, P := tr.quickState(now)
 		r := 3 * posSigma(&P)
 		older := (*Track)(nil)
 		e.index.Search([2]float64{x[0] - r, x[1] - r}, [2]float64{x[0] + r, x[1] + r}, func(_, _ [2]float64, o *Track) bool {
 			if o == tr || o.status != Confirmed || o.id > tr.id {
+				return true
+			}
+			// Cheap first: the other track's position (at its own time) must lie
+			// within the position part of the gate.
+			dt := now.Sub(o.t).Seconds()
+			de, dn := o.f.x[0]+dt*o.f.x[2]-x[0], o.f.x[1]+dt*o.f.x[3]-x[1]
+			v := P[0][0] + P[1][1] + o.f.P[0][0] + o.f.P[1][1] + dt*dt*(o.f.P[2][2]+o.f.P[3][3])
+			if de*de+dn*dn > 2*e.p.MergeChi2*v {
 				return true
 			}
 			if mergeDistance(tr, o, now) <= e.p.MergeChi2 {
@@ -958,7 +1032,6 @@ func (e *Engine) mergeDuplicates(now time.Time) []*Track {
 	for _, tr := range dead {
 		e.remove(tr)
 	}
-	return dead
 }
 
 // mergeDistance is the squared Mahalanobis distance between two tracks'
@@ -994,6 +1067,7 @@ func (e *Engine) remove(tr *Track) {
 	tr.status = Deleted
 	e.index.Delete(tr.boxMin, tr.boxMax, tr)
 	e.dead++
+	e.removed = append(e.removed, tr)
 }
 
 // compact drops deleted tracks from e.tracks.

@@ -49,13 +49,30 @@ func (ip *immParams) transition(dt float64) (p [nModes][nModes]float64) {
 	return p
 }
 
+// turnTerms are the sine and cosine of a turn over one step, shared by the
+// port and starboard modes (sin(−x) = −sin x).
+type turnTerms struct {
+	dt, s, c float64
+}
+
+// terms returns the turn terms of the manoeuvring modes for a step of dt.
+func (ip *immParams) terms(dt float64) turnTerms {
+	s, c := math.Sincos(math.Abs(ip.omega[moving]) * dt)
+	return turnTerms{dt: dt, s: s, c: c}
+}
+
 // predictMode moves one mode's estimate dt seconds ahead.
-func (ip *immParams) predictMode(j int, x *State, P *Cov, dt float64) {
-	if ip.omega[j] == 0 {
-		predictCV(x, P, dt, ip.q[j])
+func (ip *immParams) predictMode(j int, x *State, P *Cov, tt *turnTerms) {
+	w := ip.omega[j]
+	if w == 0 {
+		predictCV(x, P, tt.dt, ip.q[j])
 		return
 	}
-	predictCT(x, P, dt, ip.omega[j], ip.q[j])
+	s := tt.s
+	if w < 0 {
+		s = -s
+	}
+	predictCTsc(x, P, tt.dt, w, s, tt.c, ip.q[j])
 }
 
 // predictCT moves x and P dt seconds ahead along a coordinated turn of rate w
@@ -69,6 +86,14 @@ func predictCT(x *State, P *Cov, dt, w, sigmaA float64) {
 		return
 	}
 	s, c := math.Sincos(w * dt)
+	predictCTsc(x, P, dt, w, s, c, sigmaA)
+}
+
+// predictCTsc is predictCT with sin(w dt) and cos(w dt) given.
+func predictCTsc(x *State, P *Cov, dt, w, s, c, sigmaA float64) {
+	if dt == 0 {
+		return
+	}
 	a, b := s/w, (1-c)/w
 	vx, vy := x[2], x[3]
 	x[0] += a*vx - b*vy
@@ -172,9 +197,14 @@ func (s *immState) combine() {
 			d[i] = s.mx[j][i] - s.x[i]
 		}
 		for r := 0; r < 4; r++ {
-			for c := 0; c < 4; c++ {
+			for c := r; c < 4; c++ {
 				s.P[r][c] += s.mu[j] * (s.mP[j][r][c] + d[r]*d[c])
 			}
+		}
+	}
+	for r := 1; r < 4; r++ {
+		for c := 0; c < r; c++ {
+			s.P[r][c] = s.P[c][r]
 		}
 	}
 }
@@ -193,9 +223,10 @@ func (s *immState) predicted(dt float64, ip *immParams) (x State, P Cov) {
 	}
 	var mx [nModes]State
 	var mP [nModes]Cov
+	tt := ip.terms(dt)
 	for j := 0; j < nModes; j++ {
 		mx[j], mP[j] = s.mx[j], s.mP[j]
-		ip.predictMode(j, &mx[j], &mP[j], dt)
+		ip.predictMode(j, &mx[j], &mP[j], &tt)
 	}
 	for j := 0; j < nModes; j++ {
 		for i := 0; i < 4; i++ {
@@ -221,18 +252,17 @@ func (s *immState) predicted(dt float64, ip *immParams) (x State, P Cov) {
 // combine. It returns false, leaving the filter as it was, when the result
 // would not be finite.
 func (s *immState) update(dt float64, z [2]float64, R [2][2]float64, ip *immParams) bool {
-	old := *s
 	if ip.single {
-		predictCV(&s.mx[quiet], &s.mP[quiet], dt, ip.q[quiet])
-		if !updatePos(&s.mx[quiet], &s.mP[quiet], z, R) {
-			*s = old
+		x, P := s.mx[quiet], s.mP[quiet]
+		predictCV(&x, &P, dt, ip.q[quiet])
+		if !updatePos(&x, &P, z, R) || !finiteState(&x, &P) {
 			return false
 		}
-		s.x, s.P = s.mx[quiet], s.mP[quiet]
-		return finiteState(&s.x, &s.P)
+		s.mx[quiet], s.mP[quiet], s.x, s.P = x, P, x, P
+		return true
 	}
 	pt := ip.transition(math.Max(dt, 0))
-	// Mixing.
+	// Mixing (on the upper triangle of the covariances: they are symmetric).
 	var c [nModes]float64
 	for j := 0; j < nModes; j++ {
 		for i := 0; i < nModes; i++ {
@@ -258,52 +288,55 @@ func (s *immState) update(dt float64, z [2]float64, R [2][2]float64, ip *immPara
 			for k := 0; k < 4; k++ {
 				d[k] = s.mx[i][k] - x0[j][k]
 			}
+			wi := w[i]
 			for r := 0; r < 4; r++ {
-				for cc := 0; cc < 4; cc++ {
-					P0[j][r][cc] += w[i] * (s.mP[i][r][cc] + d[r]*d[cc])
+				for cc := r; cc < 4; cc++ {
+					P0[j][r][cc] += wi * (s.mP[i][r][cc] + d[r]*d[cc])
 				}
+			}
+		}
+		for r := 1; r < 4; r++ {
+			for cc := 0; cc < r; cc++ {
+				P0[j][r][cc] = P0[j][cc][r]
 			}
 		}
 	}
 	// Predict and update each mode; log-likelihoods for the reweighing.
 	var logL [nModes]float64
+	tt := ip.terms(dt)
 	for j := 0; j < nModes; j++ {
-		ip.predictMode(j, &x0[j], &P0[j], dt)
+		ip.predictMode(j, &x0[j], &P0[j], &tt)
 		nu, S := innovation(&x0[j], &P0[j], z, R)
 		Si, det, ok := inv2(S)
 		if !ok {
-			*s = old
 			return false
 		}
 		logL[j] = -0.5*mahalanobis2(nu, Si) - 0.5*math.Log(det)
-		if !updatePos(&x0[j], &P0[j], z, R) {
-			*s = old
-			return false
-		}
-		s.mx[j], s.mP[j] = x0[j], P0[j]
+		applyGain(&x0[j], &P0[j], nu, Si, R)
 	}
 	maxL := logL[0]
 	for j := 1; j < nModes; j++ {
 		maxL = math.Max(maxL, logL[j])
 	}
+	var mu [nModes]float64
 	var sum float64
 	for j := 0; j < nModes; j++ {
-		s.mu[j] = c[j] * math.Exp(logL[j]-maxL)
-		sum += s.mu[j]
+		mu[j] = c[j] * math.Exp(logL[j]-maxL)
+		sum += mu[j]
 	}
 	if !(sum > 0) {
-		*s = old
 		return false
 	}
 	for j := 0; j < nModes; j++ {
 		// Keep a floor so a mode can always come back.
-		s.mu[j] = math.Max(s.mu[j]/sum, 1e-6)
+		mu[j] = math.Max(mu[j]/sum, 1e-6)
 	}
-	s.combine()
-	if !finiteState(&s.x, &s.P) {
-		*s = old
+	n := immState{mx: x0, mP: P0, mu: mu, hasVel: s.hasVel}
+	n.combine()
+	if !finiteState(&n.x, &n.P) {
 		return false
 	}
+	*s = n
 	return true
 }
 

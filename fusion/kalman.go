@@ -77,6 +77,13 @@ func updatePos(x *State, P *Cov, z [2]float64, R [2][2]float64) bool {
 	if !ok {
 		return false
 	}
+	applyGain(x, P, nu, Si, R)
+	return true
+}
+
+// applyGain is the update of updatePos with the innovation nu and the inverse
+// innovation covariance Si already computed.
+func applyGain(x *State, P *Cov, nu [2]float64, Si [2][2]float64, R [2][2]float64) {
 	// K = P Hᵀ S⁻¹ (4×2); P Hᵀ is the first two columns of P.
 	var K [4][2]float64
 	for i := 0; i < 4; i++ {
@@ -86,37 +93,23 @@ func updatePos(x *State, P *Cov, z [2]float64, R [2][2]float64) bool {
 	for i := 0; i < 4; i++ {
 		x[i] += K[i][0]*nu[0] + K[i][1]*nu[1]
 	}
-	// Joseph form: P = (I−KH) P (I−KH)ᵀ + K R Kᵀ.
-	var A Cov // I − KH
-	for i := 0; i < 4; i++ {
-		A[i][i] = 1
-		A[i][0] -= K[i][0]
-		A[i][1] -= K[i][1]
-	}
-	var AP Cov
-	for i := 0; i < 4; i++ {
-		for j := 0; j < 4; j++ {
-			var s float64
-			for k := 0; k < 4; k++ {
-				s += A[i][k] * P[k][j]
-			}
-			AP[i][j] = s
-		}
-	}
+	// P = P − K H P (H P is the first two rows of P), kept symmetric. Cheaper
+	// than the Joseph form; a result that is not positive on its diagonal
+	// (rounding on a degenerate covariance) falls back to the Joseph form.
+	old := *P
 	for i := 0; i < 4; i++ {
 		for j := i; j < 4; j++ {
-			var s float64
-			for k := 0; k < 4; k++ {
-				s += AP[i][k] * A[j][k]
-			}
-			kr0 := K[i][0]*R[0][0] + K[i][1]*R[1][0]
-			kr1 := K[i][0]*R[0][1] + K[i][1]*R[1][1]
-			s += kr0*K[j][0] + kr1*K[j][1]
-			P[i][j] = s
-			P[j][i] = s
+			v := old[i][j] - (K[i][0]*old[0][j] + K[i][1]*old[1][j])
+			w := old[j][i] - (K[j][0]*old[0][i] + K[j][1]*old[1][i])
+			P[i][j] = (v + w) / 2
+			P[j][i] = P[i][j]
 		}
 	}
-	return true
+	if P[0][0] > 0 && P[1][1] > 0 && P[2][2] > 0 && P[3][3] > 0 {
+		return
+	}
+	*P = old
+	joseph(P, &K, R)
 }
 
 // posSigma returns the standard deviation of position along the worse axis (m).
@@ -181,4 +174,37 @@ func inv4(A [4][4]float64) (inv [4][4]float64, ok bool) {
 		}
 	}
 	return inv, true
+}
+
+// joseph sets P = (I−KH) P (I−KH)ᵀ + K R Kᵀ, the Joseph form of the update.
+func joseph(P *Cov, K *[4][2]float64, R [2][2]float64) {
+	var A Cov // I − KH
+	for i := 0; i < 4; i++ {
+		A[i][i] = 1
+		A[i][0] -= K[i][0]
+		A[i][1] -= K[i][1]
+	}
+	var AP Cov
+	for i := 0; i < 4; i++ {
+		for j := 0; j < 4; j++ {
+			var s float64
+			for k := 0; k < 4; k++ {
+				s += A[i][k] * P[k][j]
+			}
+			AP[i][j] = s
+		}
+	}
+	for i := 0; i < 4; i++ {
+		for j := i; j < 4; j++ {
+			var s float64
+			for k := 0; k < 4; k++ {
+				s += AP[i][k] * A[j][k]
+			}
+			kr0 := K[i][0]*R[0][0] + K[i][1]*R[1][0]
+			kr1 := K[i][0]*R[0][1] + K[i][1]*R[1][1]
+			s += kr0*K[j][0] + kr1*K[j][1]
+			P[i][j] = s
+			P[j][i] = s
+		}
+	}
 }

@@ -71,9 +71,13 @@ type Track struct {
 	boxMin, boxMax [2]float64
 	boxUntil       time.Time
 
-	pairSeq  uint64 // the association round that last took this track
-	local    int32  // its index among this round's candidate tracks
-	dupCount int    // consecutive checks it has looked like a duplicate of an older track
+	pairSeq uint64 // the association round that last took this track
+	// predX, predP are its prediction to the time of association round predSeq.
+	predSeq  uint64
+	predX    State
+	predP    Cov
+	local    int32 // its index among this round's candidate tracks
+	dupCount int   // consecutive checks it has looked like a duplicate of an older track
 }
 
 // ID returns the track's number, stable for its life.
@@ -193,4 +197,15 @@ func (t *Track) speedClass() sensors.Class {
 		return sensors.ClassSurface
 	}
 	return t.class
+}
+
+// quickState is the combined estimate moved to at along its velocity, with
+// the manoeuvring noise: cheaper than StateAt (one prediction instead of one
+// per mode), and no less uncertain, for housekeeping checks.
+func (t *Track) quickState(at time.Time) (State, Cov) {
+	x, P := t.f.x, t.f.P
+	if dt := at.Sub(t.t).Seconds(); dt > 0 {
+		predictCV(&x, &P, dt, t.ip.q[nModes-1])
+	}
+	return x, P
 }

@@ -1,10 +1,7 @@
 package sensors
 
 import (
-	"encoding/json"
-	"errors"
 	"math"
-	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -31,47 +28,6 @@ const (
 	MaxMMSI = 999_999_999
 )
 
-// The wire structs mirror the payload. Pointer fields tell a field that was
-// absent (or null) from one that was zero.
-
-type wireReport struct {
-	Sensor     string          `json:"sensor"`
-	Time       string          `json:"time"`
-	Seq        *int64          `json:"seq"`
-	Platform   *wirePosition   `json:"platform"`
-	Detections []wireDetection `json:"detections"`
-}
-
-type wirePosition struct {
-	Lat *float64 `json:"lat"`
-	Lon *float64 `json:"lon"`
-	Alt *float64 `json:"alt_m"`
-}
-
-type wireDetection struct {
-	Range        *float64      `json:"range_m"`
-	Bearing      *float64      `json:"bearing_deg"`
-	Elevation    *float64      `json:"elevation_deg"`
-	Lat          *float64      `json:"lat"`
-	Lon          *float64      `json:"lon"`
-	Alt          *float64      `json:"alt_m"`
-	SigmaRange   *float64      `json:"sigma_range_m"`
-	SigmaBearing *float64      `json:"sigma_bearing_deg"`
-	SigmaM       *float64      `json:"sigma_m"`
-	Cov          []float64     `json:"cov_m2"`
-	Class        *string       `json:"class"`
-	Speed        *float64      `json:"speed_mps"`
-	Course       *float64      `json:"course_deg"`
-	ID           *wireIdentity `json:"id"`
-}
-
-type wireIdentity struct {
-	MMSI     *int64  `json:"mmsi"`
-	ICAO     *string `json:"icao"`
-	Callsign *string `json:"callsign"`
-	Name     *string `json:"name"`
-}
-
 // DecodeJSON decodes one native JSON sensor report (SPEC §3). Payloads over
 // maxBytes (when > 0) are rejected with ReasonTooLarge before parsing.
 // Every number is checked: NaN/Inf, latitude outside ±90, longitude outside
@@ -91,12 +47,17 @@ func DecodeJSON(payload []byte, maxBytes int) (Report, error) {
 	if e := checkObject(payload); e != nil {
 		return Report{}, e
 	}
-	var w wireReport
-	if err := json.Unmarshal(payload, &w); err != nil {
-		return Report{}, jsonError(payload, err)
+	p := getParser(payload)
+	e := p.parse()
+	if e == nil && p.nTypeErrs > 0 {
+		e = p.typeErrorReport()
 	}
 	var r Report
-	if e := w.convert(&r); e != nil {
+	if e == nil {
+		e = p.convert(&r)
+	}
+	putParser(p)
+	if e != nil {
 		return Report{}, e
 	}
 	return r, nil
@@ -117,120 +78,75 @@ func checkObject(p []byte) *Error {
 	return &Error{ReasonMalformed, "", "empty payload"}
 }
 
-// jsonError turns an encoding/json error into an *Error.
-func jsonError(payload []byte, err error) *Error {
-	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		return &Error{ReasonMalformed, "", "invalid JSON at byte " + strconv.FormatInt(se.Offset, 10) + ": " + se.Error()}
+// typeErrorReport returns the error for the first JSON type error, as the
+// encoding/json decoder worded it. encoding/json does not give the index of
+// the detection at fault; the old decoder found it by decoding the last
+// "detections" array again element by element, and so does this (see
+// jsonParser.lastBad).
+func (p *jsonParser) typeErrorReport() *Error {
+	t := p.terr
+	field := t.path
+	if field == "detections" || strings.HasPrefix(field, "detections.") {
+		if !p.probeFail && p.lastBad >= 0 {
+			field = "detections[" + strconv.Itoa(p.lastBad) + "]" + field[len("detections"):]
+		}
 	}
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) {
-		field := te.Field
-		if field == "detections" || strings.HasPrefix(field, "detections.") {
-			// Name the detection: encoding/json does not report indexes.
-			if i := badDetection(payload); i >= 0 {
-				field = "detections[" + strconv.Itoa(i) + "]" + field[len("detections"):]
-			}
-		}
-		if field == "" {
-			field = "(payload)"
-		}
-		want := jsonKind(te.Type)
-		if n, ok := strings.CutPrefix(te.Value, "number "); ok && want == "number" {
-			return &Error{ReasonMalformed, field, n + " is beyond the range of a 64-bit float"}
-		}
-		return &Error{ReasonMalformed, field, "JSON " + te.Value + " where " + want + " expected"}
+	if n, ok := strings.CutPrefix(t.value, "number "); ok && t.want == "number" {
+		return &Error{ReasonMalformed, field, n + " is beyond the range of a 64-bit float"}
 	}
-	return &Error{ReasonMalformed, "", err.Error()}
+	return &Error{ReasonMalformed, field, "JSON " + t.value + " where " + t.want + " expected"}
 }
 
-// badDetection returns the index of the first detection that does not decode,
-// or -1. It runs only on the error path: encoding/json does not report array
-// indexes.
-func badDetection(payload []byte) int {
-	var probe struct {
-		Detections []json.RawMessage `json:"detections"`
-	}
-	if json.Unmarshal(payload, &probe) != nil {
-		return -1
-	}
-	for i, raw := range probe.Detections {
-		var d wireDetection
-		if json.Unmarshal(raw, &d) != nil {
-			return i
-		}
-	}
-	return -1
-}
-
-// jsonKind names the JSON type a wire field wants.
-func jsonKind(t reflect.Type) string {
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	switch t.Kind() {
-	case reflect.Float32, reflect.Float64:
-		return "number"
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		return "integer"
-	case reflect.String:
-		return "string"
-	case reflect.Slice, reflect.Array:
-		return "array"
-	case reflect.Struct:
-		return "object"
-	case reflect.Bool:
-		return "boolean"
-	}
-	return t.String()
-}
-
-func (w *wireReport) convert(r *Report) *Error {
-	if e := checkSensor(w.Sensor); e != nil {
+// convert validates the parsed report into r, in the order REPORT.md gives.
+func (p *jsonParser) convert(r *Report) *Error {
+	sensor := string(p.bytesOf(p.sensor))
+	if e := checkSensor(sensor); e != nil {
 		return e
 	}
-	r.Sensor = w.Sensor
+	r.Sensor = sensor
 
-	if w.Time == "" {
+	tb := p.bytesOf(p.time)
+	if len(tb) == 0 {
 		return &Error{ReasonBadTime, "time", "missing"}
 	}
-	t, err := time.Parse(time.RFC3339, w.Time)
-	if err != nil || !rfc3339Shape(w.Time) {
-		return &Error{ReasonBadTime, "time", quote(w.Time) + " is not an RFC 3339 time"}
+	ts := string(tb)
+	t, err := time.Parse(time.RFC3339, ts)
+	if err != nil || !rfc3339Shape(ts) {
+		return &Error{ReasonBadTime, "time", quote(ts) + " is not an RFC 3339 time"}
 	}
 	t = t.UTC()
 	if !t.After(time.Time{}) {
-		return &Error{ReasonBadTime, "time", quote(w.Time) + " is the zero time or earlier"}
+		return &Error{ReasonBadTime, "time", quote(ts) + " is the zero time or earlier"}
 	}
 	r.Time = t
 
-	if w.Seq != nil {
-		if *w.Seq < 0 {
-			return &Error{ReasonBadValue, "seq", strconv.FormatInt(*w.Seq, 10) + " is negative"}
+	if p.hasSeq {
+		if p.seq < 0 {
+			return &Error{ReasonBadValue, "seq", strconv.FormatInt(p.seq, 10) + " is negative"}
 		}
-		r.Seq, r.HasSeq = uint64(*w.Seq), true
+		r.Seq, r.HasSeq = uint64(p.seq), true
 	}
 
-	if w.Platform != nil {
-		p, e := w.Platform.convert()
+	if p.hasPlat {
+		pos, e := p.plat.convert()
 		if e != nil {
 			return e
 		}
-		r.Platform = p
+		r.Platform = pos
 	}
 
-	if w.Detections == nil {
+	if !p.hasDets {
 		return &Error{ReasonBadValue, "detections", "missing (send [] for a scan that saw nothing)"}
 	}
-	n := len(w.Detections)
+	n := p.nDets
 	if n > MaxDetections {
 		return &Error{ReasonTooLarge, "detections",
 			strconv.Itoa(n) + " detections exceed the limit of " + strconv.Itoa(MaxDetections)}
 	}
+	wd := p.dets[:n]
 	nid := 0
-	for i := range w.Detections {
-		if w.Detections[i].ID != nil {
+	for i := range wd {
+		if wd[i].id != 0 {
 			nid++
 		}
 	}
@@ -239,13 +155,13 @@ func (w *wireReport) convert(r *Report) *Error {
 		ids = make([]Identity, 0, nid)
 	}
 	r.Detections = make([]Detection, n)
-	for i := range w.Detections {
-		wd, d := &w.Detections[i], &r.Detections[i]
-		if e := wd.convert(i, d); e != nil {
+	for i := range wd {
+		w, d := &wd[i], &r.Detections[i]
+		if e := p.convertDetection(w, i, d); e != nil {
 			return e
 		}
-		if wd.ID != nil {
-			id, e := wd.ID.convert(i)
+		if w.id != 0 {
+			id, e := p.convertIdentity(&p.ids[w.id-1], i)
 			if e != nil {
 				return e
 			}
@@ -311,45 +227,64 @@ func checkSensor(s string) *Error {
 	return nil
 }
 
-func (w *wirePosition) convert() (*Position, *Error) {
-	if w.Lat == nil {
+func (w *wirePos) convert() (*Position, *Error) {
+	if w.has&(1<<pkLat) == 0 {
 		return nil, &Error{ReasonBadValue, "platform.lat", "missing"}
 	}
-	if w.Lon == nil {
+	if w.has&(1<<pkLon) == 0 {
 		return nil, &Error{ReasonBadValue, "platform.lon", "missing"}
 	}
-	p := &Position{Lat: *w.Lat, Lon: *w.Lon}
+	p := &Position{Lat: w.v[pkLat], Lon: w.v[pkLon]}
 	if !in(p.Lat, -90, 90) {
 		return nil, outOfRange(ReasonBadPosition, "platform.lat", p.Lat, "[-90, 90]")
 	}
 	if !in(p.Lon, -180, 180) {
 		return nil, outOfRange(ReasonBadPosition, "platform.lon", p.Lon, "[-180, 180]")
 	}
-	if w.Alt != nil {
-		if !in(*w.Alt, MinAlt, MaxAlt) {
-			return nil, outOfRange(ReasonBadPosition, "platform.alt_m", *w.Alt, "[-1000, 100000]")
+	if w.has&(1<<pkAlt) != 0 {
+		alt := w.v[pkAlt]
+		if !in(alt, MinAlt, MaxAlt) {
+			return nil, outOfRange(ReasonBadPosition, "platform.alt_m", alt, "[-1000, 100000]")
 		}
-		p.Alt, p.HasAlt = *w.Alt, true
+		p.Alt, p.HasAlt = alt, true
 	}
 	return p, nil
 }
 
-func (w *wireDetection) convert(i int, d *Detection) *Error {
-	polar := w.Range != nil || w.Bearing != nil || w.Elevation != nil
-	geodetic := w.Lat != nil || w.Lon != nil || w.Alt != nil
+// Presence bits of wireDet.has.
+const (
+	bitRange        = 1 << dkRange
+	bitBearing      = 1 << dkBearing
+	bitElevation    = 1 << dkElevation
+	bitLat          = 1 << dkLat
+	bitLon          = 1 << dkLon
+	bitAlt          = 1 << dkAlt
+	bitSigmaRange   = 1 << dkSigmaRange
+	bitSigmaBearing = 1 << dkSigmaBearing
+	bitSigmaM       = 1 << dkSigmaM
+	bitSpeed        = 1 << dkSpeed
+	bitCourse       = 1 << dkCourse
+	bitCov          = 1 << dkCov
+	bitClass        = 1 << dkClass
+)
+
+func (p *jsonParser) convertDetection(w *wireDet, i int, d *Detection) *Error {
+	has := w.has
+	polar := has&(bitRange|bitBearing|bitElevation) != 0
+	geodetic := has&(bitLat|bitLon|bitAlt) != 0
 	switch {
 	case polar && geodetic:
 		return &Error{ReasonBadValue, detField(i, ""),
 			"has both polar (range_m, bearing_deg, elevation_deg) and geodetic (lat, lon, alt_m) fields; give one form"}
 	case polar:
-		if w.Range == nil {
+		if has&bitRange == 0 {
 			return &Error{ReasonBadValue, detField(i, "range_m"), "missing (a polar detection needs range_m and bearing_deg)"}
 		}
-		if w.Bearing == nil {
+		if has&bitBearing == 0 {
 			return &Error{ReasonBadValue, detField(i, "bearing_deg"), "missing (a polar detection needs range_m and bearing_deg)"}
 		}
 		d.Polar = true
-		d.Range, d.Bearing = *w.Range, *w.Bearing
+		d.Range, d.Bearing = w.v[dkRange], w.v[dkBearing]
 		if !(d.Range > 0 && d.Range <= MaxRange) {
 			return outOfRange(ReasonBadValue, detField(i, "range_m"), d.Range, "(0, 2000000]")
 		}
@@ -359,31 +294,33 @@ func (w *wireDetection) convert(i int, d *Detection) *Error {
 		if d.Bearing == 360 || d.Bearing == 0 {
 			d.Bearing = 0 // also turns -0 into 0
 		}
-		if w.Elevation != nil {
-			if !in(*w.Elevation, -90, 90) {
-				return outOfRange(ReasonBadValue, detField(i, "elevation_deg"), *w.Elevation, "[-90, 90]")
+		if has&bitElevation != 0 {
+			el := w.v[dkElevation]
+			if !in(el, -90, 90) {
+				return outOfRange(ReasonBadValue, detField(i, "elevation_deg"), el, "[-90, 90]")
 			}
-			d.Elevation, d.HasElevation = *w.Elevation, true
+			d.Elevation, d.HasElevation = el, true
 		}
 	case geodetic:
-		if w.Lat == nil {
+		if has&bitLat == 0 {
 			return &Error{ReasonBadValue, detField(i, "lat"), "missing (a geodetic detection needs lat and lon)"}
 		}
-		if w.Lon == nil {
+		if has&bitLon == 0 {
 			return &Error{ReasonBadValue, detField(i, "lon"), "missing (a geodetic detection needs lat and lon)"}
 		}
-		d.Lat, d.Lon = *w.Lat, *w.Lon
+		d.Lat, d.Lon = w.v[dkLat], w.v[dkLon]
 		if !in(d.Lat, -90, 90) {
 			return outOfRange(ReasonBadPosition, detField(i, "lat"), d.Lat, "[-90, 90]")
 		}
 		if !in(d.Lon, -180, 180) {
 			return outOfRange(ReasonBadPosition, detField(i, "lon"), d.Lon, "[-180, 180]")
 		}
-		if w.Alt != nil {
-			if !in(*w.Alt, MinAlt, MaxAlt) {
-				return outOfRange(ReasonBadPosition, detField(i, "alt_m"), *w.Alt, "[-1000, 100000]")
+		if has&bitAlt != 0 {
+			alt := w.v[dkAlt]
+			if !in(alt, MinAlt, MaxAlt) {
+				return outOfRange(ReasonBadPosition, detField(i, "alt_m"), alt, "[-1000, 100000]")
 			}
-			d.Alt, d.HasAlt = *w.Alt, true
+			d.Alt, d.HasAlt = alt, true
 		}
 	default:
 		return &Error{ReasonBadValue, detField(i, ""),
@@ -391,83 +328,92 @@ func (w *wireDetection) convert(i int, d *Detection) *Error {
 	}
 
 	// Uncertainty: at most one of the three forms.
-	forms := 0
-	if w.SigmaRange != nil || w.SigmaBearing != nil {
-		if !d.Polar {
-			f := "sigma_range_m"
-			if w.SigmaRange == nil {
-				f = "sigma_bearing_deg"
+	if has&(bitSigmaRange|bitSigmaBearing|bitSigmaM|bitCov) != 0 {
+		forms := 0
+		if has&(bitSigmaRange|bitSigmaBearing) != 0 {
+			if !d.Polar {
+				f := "sigma_range_m"
+				if has&bitSigmaRange == 0 {
+					f = "sigma_bearing_deg"
+				}
+				return &Error{ReasonBadValue, detField(i, f), "only a polar detection can have it; use sigma_m or cov_m2"}
 			}
-			return &Error{ReasonBadValue, detField(i, f), "only a polar detection can have it; use sigma_m or cov_m2"}
+			forms++
 		}
-		forms++
-	}
-	if w.SigmaM != nil {
-		forms++
-	}
-	if w.Cov != nil {
-		forms++
-	}
-	if forms > 1 {
-		return &Error{ReasonBadValue, detField(i, ""),
-			"has more than one uncertainty form (sigma_range_m/sigma_bearing_deg, sigma_m, cov_m2); give one"}
-	}
-	if w.SigmaRange != nil {
-		if e := positive(i, "sigma_range_m", *w.SigmaRange); e != nil {
-			return e
+		if has&bitSigmaM != 0 {
+			forms++
 		}
-		d.SigmaRange = *w.SigmaRange
-	}
-	if w.SigmaBearing != nil {
-		if e := positive(i, "sigma_bearing_deg", *w.SigmaBearing); e != nil {
-			return e
+		if has&bitCov != 0 {
+			forms++
 		}
-		d.SigmaBearing = *w.SigmaBearing
-	}
-	if w.SigmaM != nil {
-		if e := positive(i, "sigma_m", *w.SigmaM); e != nil {
-			return e
+		if forms > 1 {
+			return &Error{ReasonBadValue, detField(i, ""),
+				"has more than one uncertainty form (sigma_range_m/sigma_bearing_deg, sigma_m, cov_m2); give one"}
 		}
-		d.SigmaM = *w.SigmaM
-	}
-	if w.Cov != nil {
-		c := w.Cov
-		if len(c) != 3 {
-			return &Error{ReasonBadValue, detField(i, "cov_m2"),
-				"has " + strconv.Itoa(len(c)) + " elements, want 3: [σ²east, σeast·north, σ²north]"}
+		if has&bitSigmaRange != 0 {
+			if e := positive(i, "sigma_range_m", w.v[dkSigmaRange]); e != nil {
+				return e
+			}
+			d.SigmaRange = w.v[dkSigmaRange]
 		}
-		if !finite(c[0]) || !finite(c[1]) || !finite(c[2]) {
-			return &Error{ReasonBadValue, detField(i, "cov_m2"), "not finite"}
+		if has&bitSigmaBearing != 0 {
+			if e := positive(i, "sigma_bearing_deg", w.v[dkSigmaBearing]); e != nil {
+				return e
+			}
+			d.SigmaBearing = w.v[dkSigmaBearing]
 		}
-		if !(c[0] > 0 && c[2] > 0 && c[1]*c[1] < c[0]*c[2]) {
-			return &Error{ReasonBadValue, detField(i, "cov_m2"),
-				"[" + fmtNum(c[0]) + ", " + fmtNum(c[1]) + ", " + fmtNum(c[2]) +
-					"] is not a covariance: need σ²east > 0, σ²north > 0 and σeast·north² < σ²east·σ²north"}
+		if has&bitSigmaM != 0 {
+			if e := positive(i, "sigma_m", w.v[dkSigmaM]); e != nil {
+				return e
+			}
+			d.SigmaM = w.v[dkSigmaM]
 		}
-		d.Cov, d.HasCov = [3]float64{c[0], c[1], c[2]}, true
+		if has&bitCov != 0 {
+			if w.covN != 3 {
+				return &Error{ReasonBadValue, detField(i, "cov_m2"),
+					"has " + strconv.Itoa(w.covN) + " elements, want 3: [σ²east, σeast·north, σ²north]"}
+			}
+			c := [3]float64{w.v[dkCov], w.v[dkCov+1], w.v[dkCov+2]}
+			if !finite(c[0]) || !finite(c[1]) || !finite(c[2]) {
+				return &Error{ReasonBadValue, detField(i, "cov_m2"), "not finite"}
+			}
+			if !(c[0] > 0 && c[2] > 0 && c[1]*c[1] < c[0]*c[2]) {
+				return &Error{ReasonBadValue, detField(i, "cov_m2"),
+					"[" + fmtNum(c[0]) + ", " + fmtNum(c[1]) + ", " + fmtNum(c[2]) +
+						"] is not a covariance: need σ²east > 0, σ²north > 0 and σeast·north² < σ²east·σ²north"}
+			}
+			d.Cov, d.HasCov = c, true
+		}
 	}
 
-	if w.Class != nil {
-		c, ok := ParseClass(*w.Class)
-		if !ok {
-			return &Error{ReasonBadValue, detField(i, "class"), quote(*w.Class) + " is not one of surface, air, unknown"}
+	if has&bitClass != 0 {
+		s := p.bytesOf(w.class)
+		switch string(s) {
+		case "unknown":
+			d.Class = ClassUnknown
+		case "surface":
+			d.Class = ClassSurface
+		case "air":
+			d.Class = ClassAir
+		default:
+			return &Error{ReasonBadValue, detField(i, "class"), quote(string(s)) + " is not one of surface, air, unknown"}
 		}
-		d.Class = c
 	}
 
-	switch {
-	case w.Speed != nil && w.Course == nil:
+	switch has & (bitSpeed | bitCourse) {
+	case bitSpeed:
 		return &Error{ReasonBadValue, detField(i, "course_deg"), "missing (speed_mps and course_deg go together)"}
-	case w.Speed == nil && w.Course != nil:
+	case bitCourse:
 		return &Error{ReasonBadValue, detField(i, "speed_mps"), "missing (speed_mps and course_deg go together)"}
-	case w.Speed != nil:
-		if !in(*w.Speed, 0, MaxSpeed) {
-			return outOfRange(ReasonBadValue, detField(i, "speed_mps"), *w.Speed, "[0, 1500]")
+	case bitSpeed | bitCourse:
+		speed, course := w.v[dkSpeed], w.v[dkCourse]
+		if !in(speed, 0, MaxSpeed) {
+			return outOfRange(ReasonBadValue, detField(i, "speed_mps"), speed, "[0, 1500]")
 		}
-		if !in(*w.Course, 0, 360) {
-			return outOfRange(ReasonBadValue, detField(i, "course_deg"), *w.Course, "[0, 360]")
+		if !in(course, 0, 360) {
+			return outOfRange(ReasonBadValue, detField(i, "course_deg"), course, "[0, 360]")
 		}
-		d.Speed, d.Course, d.HasVelocity = *w.Speed, *w.Course, true
+		d.Speed, d.Course, d.HasVelocity = speed, course, true
 		if d.Course == 360 || d.Course == 0 {
 			d.Course = 0
 		}
@@ -478,33 +424,42 @@ func (w *wireDetection) convert(i int, d *Detection) *Error {
 	return nil
 }
 
-func (w *wireIdentity) convert(i int) (Identity, *Error) {
+func (p *jsonParser) convertIdentity(w *wireID, i int) (Identity, *Error) {
 	var id Identity
-	if w.MMSI != nil {
-		if *w.MMSI < 1 || *w.MMSI > MaxMMSI {
+	if w.has&(1<<ikMMSI) != 0 {
+		if w.mmsi < 1 || w.mmsi > MaxMMSI {
 			return id, &Error{ReasonBadValue, detField(i, "id.mmsi"),
-				strconv.FormatInt(*w.MMSI, 10) + " out of range [1, 999999999]"}
+				strconv.FormatInt(w.mmsi, 10) + " out of range [1, 999999999]"}
 		}
-		id.MMSI = uint32(*w.MMSI)
+		id.MMSI = uint32(w.mmsi)
 	}
-	if w.ICAO != nil {
-		s := *w.ICAO
-		if len(s) != 6 || !isHex(s) {
-			return id, &Error{ReasonBadValue, detField(i, "id.icao"), quote(s) + " is not 6 hexadecimal digits"}
+	if w.has&(1<<ikICAO) != 0 {
+		s := p.bytesOf(w.icao)
+		if len(s) != 6 || !isHex(string(s)) {
+			return id, &Error{ReasonBadValue, detField(i, "id.icao"), quote(string(s)) + " is not 6 hexadecimal digits"}
 		}
-		id.ICAO = strings.ToLower(s)
+		var lower [6]byte
+		for k, c := range s {
+			if 'A' <= c && c <= 'F' {
+				c += 'a' - 'A'
+			}
+			lower[k] = c
+		}
+		id.ICAO = string(lower[:])
 	}
-	if w.Callsign != nil {
-		if utf8.RuneCountInString(*w.Callsign) > MaxCallsignLen {
+	if w.has&(1<<ikCallsign) != 0 {
+		s := p.bytesOf(w.callsign)
+		if utf8.RuneCount(s) > MaxCallsignLen {
 			return id, &Error{ReasonBadValue, detField(i, "id.callsign"), "longer than " + strconv.Itoa(MaxCallsignLen) + " characters"}
 		}
-		id.Callsign = *w.Callsign
+		id.Callsign = string(s)
 	}
-	if w.Name != nil {
-		if utf8.RuneCountInString(*w.Name) > MaxNameLen {
+	if w.has&(1<<ikName) != 0 {
+		s := p.bytesOf(w.name)
+		if utf8.RuneCount(s) > MaxNameLen {
 			return id, &Error{ReasonBadValue, detField(i, "id.name"), "longer than " + strconv.Itoa(MaxNameLen) + " characters"}
 		}
-		id.Name = *w.Name
+		id.Name = string(s)
 	}
 	if id == (Identity{}) {
 		return id, &Error{ReasonBadValue, detField(i, "id"), "empty: give at least one of mmsi, icao, callsign, name"}

@@ -1,8 +1,11 @@
 package sensors
 
 import (
+	"encoding/json"
 	"errors"
 	"math"
+	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -77,7 +80,16 @@ func hdr(members string) string {
 
 const okHdr = `"sensor":"s1","time":"2026-11-28T06:00:00Z"`
 
-func TestDecodeJSONAccepts(t *testing.T) {
+// acceptCase is a payload DecodeJSON accepts, with checks of the result.
+type acceptCase struct {
+	name    string
+	payload string
+	check   func(t *testing.T, r Report)
+}
+
+// acceptCases are the accepted forms of TestDecodeJSONAccepts (also seeds of
+// FuzzDecodeJSONDifferential).
+func acceptCases() []acceptCase {
 	det := func(f func(t *testing.T, d Detection)) func(t *testing.T, r Report) {
 		return func(t *testing.T, r Report) {
 			t.Helper()
@@ -91,11 +103,7 @@ func TestDecodeJSONAccepts(t *testing.T) {
 	for i := range many {
 		many[i] = `{"range_m":1,"bearing_deg":0}`
 	}
-	tests := []struct {
-		name    string
-		payload string
-		check   func(t *testing.T, r Report)
-	}{
+	return []acceptCase{
 		{"minimal polar", rep(`{"range_m":1000,"bearing_deg":90}`), det(func(t *testing.T, d Detection) {
 			if !d.Polar || d.Range != 1000 || d.Bearing != 90 || d.HasElevation || d.HasCov || d.HasVelocity || d.ID != nil ||
 				d.SigmaRange != 0 || d.SigmaBearing != 0 || d.SigmaM != 0 || d.Class != ClassUnknown {
@@ -273,6 +281,10 @@ func TestDecodeJSONAccepts(t *testing.T) {
 			}
 		}},
 	}
+}
+
+func TestDecodeJSONAccepts(t *testing.T) {
+	tests := acceptCases()
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			r, err := DecodeJSON([]byte(tc.payload), 0)
@@ -287,20 +299,25 @@ func TestDecodeJSONAccepts(t *testing.T) {
 	}
 }
 
-func TestDecodeJSONRejects(t *testing.T) {
+// rejectCase is a payload DecodeJSON rejects, with the error it must give.
+type rejectCase struct {
+	name    string
+	payload string
+	reason  string
+	field   string // want Error.Field exactly
+	msg     string // substring of Error.Msg, if any
+}
+
+// rejectCases are the rejections of TestDecodeJSONRejects (also seeds of
+// FuzzDecodeJSONDifferential).
+func rejectCases() []rejectCase {
 	many := make([]string, MaxDetections+1)
 	for i := range many {
 		many[i] = `{"range_m":1,"bearing_deg":0}`
 	}
 	polar := `"range_m":1000,"bearing_deg":10`
 	geo := `"lat":1,"lon":1`
-	tests := []struct {
-		name    string
-		payload string
-		reason  string
-		field   string // want Error.Field exactly
-		msg     string // substring of Error.Msg, if any
-	}{
+	return []rejectCase{
 		// Payload as a whole.
 		{"empty", ``, ReasonMalformed, "", "empty"},
 		{"blank", " \n\t", ReasonMalformed, "", "empty"},
@@ -442,6 +459,10 @@ func TestDecodeJSONRejects(t *testing.T) {
 		{"callsign long", rep(`{` + geo + `,"id":{"callsign":"` + strings.Repeat("C", 17) + `"}}`), ReasonBadValue, "detections[0].id.callsign", "16"},
 		{"name long", rep(`{` + geo + `,"id":{"name":"` + strings.Repeat("ñ", 65) + `"}}`), ReasonBadValue, "detections[0].id.name", "64"},
 	}
+}
+
+func TestDecodeJSONRejects(t *testing.T) {
+	tests := rejectCases()
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			max := 0
@@ -678,6 +699,78 @@ func BenchmarkDecodeJSON(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
+			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "detections/s")
 		})
+	}
+}
+
+// TestReportSchema checks that report.schema.json is a JSON Schema document
+// (draft 2020-12) whose objects have exactly the properties DecodeJSON
+// knows, and whose references resolve.
+func TestReportSchema(t *testing.T) {
+	data, err := os.ReadFile("report.schema.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var schema map[string]any
+	if err := json.Unmarshal(data, &schema); err != nil {
+		t.Fatalf("report.schema.json: %v", err)
+	}
+	if schema["$schema"] != "https://json-schema.org/draft/2020-12/schema" {
+		t.Errorf("$schema = %v, want draft 2020-12", schema["$schema"])
+	}
+	defs, _ := schema["$defs"].(map[string]any)
+	obj := func(v any) map[string]any { m, _ := v.(map[string]any); return m }
+	props := func(v any) []string {
+		var names []string
+		for k := range obj(obj(v)["properties"]) {
+			names = append(names, k)
+		}
+		slices.Sort(names)
+		return names
+	}
+	sorted := func(s []string) []string { s = slices.Clone(s); slices.Sort(s); return s }
+	for _, c := range []struct {
+		what   string
+		schema any
+		keys   []string
+	}{
+		{"report", schema, reportKeys[:]},
+		{"platform", obj(schema["properties"])["platform"], platformKeys[:]},
+		{"detection", defs["detection"], detKeys[:]},
+		{"identity", defs["identity"], idKeys[:]},
+	} {
+		if got, want := props(c.schema), sorted(c.keys); !slices.Equal(got, want) {
+			t.Errorf("%s: schema properties %q, decoder keys %q", c.what, got, want)
+		}
+	}
+	// Every $ref names a definition, and every definition is used.
+	used := map[string]bool{}
+	var walk func(v any)
+	walk = func(v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			for k, x := range v {
+				if k == "$ref" {
+					ref, _ := x.(string)
+					name, ok := strings.CutPrefix(ref, "#/$defs/")
+					if !ok || defs[name] == nil {
+						t.Errorf("unresolved $ref %q", ref)
+					}
+					used[name] = true
+				}
+				walk(x)
+			}
+		case []any:
+			for _, x := range v {
+				walk(x)
+			}
+		}
+	}
+	walk(schema)
+	for name := range defs {
+		if !used[name] {
+			t.Errorf("$defs/%s is not used", name)
+		}
 	}
 }

@@ -23,6 +23,10 @@ type GenOptions struct {
 	Extent float64
 	// RangeM is the radar's coverage (default 65 km; negative: unlimited).
 	RangeM float64
+	// SigmaM, when set, replaces the radar's polar noise by a circular
+	// position noise of this standard deviation (m), the same at any range:
+	// scaling benchmarks over large areas keep the same gate sizes.
+	SigmaM float64
 }
 
 // TruthState is one target's true state at one time.
@@ -108,9 +112,15 @@ func Generate(o GenOptions) *Generated {
 				if r > maxR || rng.Float64() >= pd {
 					continue
 				}
-				rm := r + sigR*rng.NormFloat64()
-				bm := math.Atan2(tg.y, tg.x) + sigB*rng.NormFloat64()
-				s.Plots = append(s.Plots, polarPlot(rm, bm, sigR, sigB))
+				if o.SigmaM > 0 {
+					v := o.SigmaM * o.SigmaM
+					s.Plots = append(s.Plots, fusion.Plot{E: tg.x + o.SigmaM*rng.NormFloat64(), N: tg.y + o.SigmaM*rng.NormFloat64(),
+						R: [2][2]float64{{v, 0}, {0, v}}})
+				} else {
+					rm := r + sigR*rng.NormFloat64()
+					bm := math.Atan2(tg.y, tg.x) + sigB*rng.NormFloat64()
+					s.Plots = append(s.Plots, polarPlot(rm, bm, sigR, sigB))
+				}
 				s.TruthIDs = append(s.TruthIDs, i)
 			}
 			for n := poisson(rng, o.Clutter); n > 0; n-- {

@@ -256,7 +256,7 @@ func BenchmarkEngineScene(b *testing.B) {
 	for _, n := range []int{100, 1000, 10000} {
 		b.Run(fmt.Sprintf("N=%d", n), func(b *testing.B) {
 			ext := 30000.0 * math.Sqrt(float64(n)/1000)
-			g := Generate(GenOptions{Targets: n, Clutter: 20, Duration: 120, Seed: 1, Extent: math.Max(ext, 30000), RangeM: -1})
+			g := Generate(GenOptions{Targets: n, Clutter: 20, Duration: 120, Seed: 1, Extent: math.Max(ext, 30000), RangeM: -1, SigmaM: 50})
 			p := builtinParams(b)
 			dets := 0
 			for _, s := range g.Scans {
@@ -290,7 +290,7 @@ func BenchmarkUpdateAtLiveTracks(b *testing.B) {
 		b.Run(fmt.Sprintf("tracks=%d", n), func(b *testing.B) {
 			// The same density of targets whatever n: the area grows with it.
 			ext := 30000.0 * math.Sqrt(float64(n)/1000)
-			g := Generate(GenOptions{Targets: n, Clutter: 0, Duration: 60, Seed: 2, Extent: ext, RangeM: -1})
+			g := Generate(GenOptions{Targets: n, Clutter: 0, Duration: 60, Seed: 2, Extent: ext, RangeM: -1, SigmaM: 50})
 			p := builtinParams(b)
 			eng := newEngine(b, g, p)
 			warm := len(g.Scans) / 2

@@ -34,7 +34,10 @@
 //   - Alt is the barometric (pressure) altitude converted from feet to
 //     metres, not a height above the WGS-84 ellipsoid: the two differ by the
 //     local pressure and the geoid, typically by tens to a few hundred
-//     metres. ADS-B type codes 20–22 carry a GNSS height, reported as is.
+//     metres. Only the 25-ft encoding of Mode S altitudes is decoded; the
+//     100-ft Gillham encoding (used above 50,175 ft) leaves the altitude
+//     unknown. ADS-B type codes 20–22 carry a GNSS height instead, decoded
+//     with the same 25-ft coding (as dump1090 does) and reported likewise.
 //   - Speed is the ground speed in m/s (knots × 1852/3600), Course the track
 //     over ground in degrees true, [0, 360).
 //   - Emergency is set from an emergency squawk (7500/7600/7700, see
@@ -71,6 +74,10 @@
 // is decoded from TC 19 subtypes 1 and 2 (ground speed); subtypes 3 and 4
 // (air speed and heading) are ignored. Identification is TC 1–4, emergency
 // status TC 28 subtype 1 (which also gives the squawk).
+//
+// Counters: ModeSDecoder.Stats counts frames by length, downlink format and
+// type code, parity failures, positions and Beast resynchronisations;
+// Aircraft (both decoders) is the size of the aircraft table.
 //
 // Decoders are not safe for concurrent use: one per sensor, used from one
 // goroutine at a time, as sensors.Decoder requires. They never panic.

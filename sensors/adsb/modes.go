@@ -267,32 +267,34 @@ func (d *ModeSDecoder) decodeBeast(dst []sensors.Report, payload []byte, t time.
 				r.state = beastType
 			} else {
 				r.garbage++
+				d.stats.BeastSkip++
 			}
 			continue
 		}
 	typeByte:
 		if n := beastLen(c); n > 0 {
 			if r.garbage > 0 {
-				errs = append(errs, r.garbageErr(&d.stats))
+				errs = append(errs, r.garbageErr())
 			}
 			r.state, r.typ, r.need, r.n, r.esc = beastBody, c, 7+n, 0, false
 		} else if c == 0x1A { // 0x1A 0x1A out of sync: the second may start a frame
 			r.garbage++
+			d.stats.BeastSkip++
 		} else {
 			r.garbage += 2
+			d.stats.BeastSkip += 2
 			r.state = beastSync
 		}
 	}
 	if r.garbage > 0 && r.state == beastSync {
-		errs = append(errs, r.garbageErr(&d.stats))
+		errs = append(errs, r.garbageErr())
 	}
 	return dst, errs
 }
 
 // garbageErr reports and resets the count of bytes skipped between frames.
-func (r *beastReader) garbageErr(st *ModeSStats) error {
+func (r *beastReader) garbageErr() error {
 	n := r.garbage
-	st.BeastSkip += uint64(n)
 	r.garbage = 0
 	return newErr(sensors.ReasonMalformed, "stream", strconv.Itoa(n)+" bytes outside a Beast frame skipped")
 }
