@@ -11,6 +11,7 @@ import (
 	"net"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	mqtt "github.com/mochi-mqtt/server/v2"
 	"github.com/mochi-mqtt/server/v2/hooks/auth"
@@ -87,6 +88,29 @@ func (b *Broker) URL() string { return "tcp://" + b.addr }
 // because a client's inflight window was full.
 func (b *Broker) Dropped() (pendingFull, inflightFull int64) {
 	return atomic.LoadInt64(&b.srv.Info.MessagesDropped), atomic.LoadInt64(&b.srv.Info.InflightDropped)
+}
+
+// Drain waits, up to timeout, until every connected client has
+// acknowledged the QoS 1/2 messages sent to it, so that closing the broker
+// does not cut off the last messages of a shutdown (an alert, the offline
+// status). It reports whether everything was acknowledged in time.
+func (b *Broker) Drain(timeout time.Duration) bool {
+	deadline := time.Now().Add(timeout)
+	for {
+		pending := 0
+		for _, cl := range b.srv.Clients.GetAll() {
+			if !cl.Closed() && cl.State.Inflight != nil {
+				pending += cl.State.Inflight.Len()
+			}
+		}
+		if pending == 0 {
+			return true
+		}
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
 
 // Close disconnects every client and stops listening. It is safe to call twice.

@@ -216,6 +216,15 @@ type Sensor struct {
 	// its clock-offset tolerance (0: the ingest values).
 	MaxPast   time.Duration `yaml:"max_past"`
 	MaxFuture time.Duration `yaml:"max_future"`
+	// Time is where measurement times come from: "payload" (the time the
+	// format carries, the receive time where it carries none) or "receive"
+	// (always the receive time, for a gateway whose clock is not trusted).
+	Time string `yaml:"time"`
+	// TimeZone is the IANA zone of the SBS date and time fields (default UTC).
+	TimeZone string `yaml:"time_zone"`
+	// CAT062Edition is the edition of an ASTERIX sensor's CAT062 blocks:
+	// "" (1.18–1.21), "0.17", or "auto".
+	CAT062Edition string `yaml:"cat062_edition"`
 }
 
 // Agency is a coast guard alerts are shared with.

@@ -68,6 +68,7 @@ func (c *Config) applyDefaults() {
 	for i := range c.Sensors {
 		s := &c.Sensors[i]
 		setS(&s.Format, "json")
+		setS(&s.Time, "payload")
 		setS(&s.Topic, c.TopicPrefix+"obs/"+s.Kind+"/"+s.ID)
 		setF(&s.SigmaRangeM, 50)
 		setF(&s.SigmaBearingDeg, 0.5)

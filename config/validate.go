@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 )
 
 var idRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
@@ -159,6 +160,15 @@ func (v *validator) sensors() {
 			v.fail(p+".pd", "must be in (0, 1], got %v", s.Pd)
 		}
 		v.oneOf(p+".class", s.Class, classes)
+		v.oneOf(p+".time", s.Time, []string{"payload", "receive"})
+		if s.TimeZone != "" {
+			if _, err := time.LoadLocation(s.TimeZone); err != nil {
+				v.fail(p+".time_zone", "%q is not a time zone: %v", s.TimeZone, err)
+			}
+		}
+		if !slices.Contains([]string{"", "1.18", "1.19", "1.20", "1.21", "0.17", "auto"}, s.CAT062Edition) {
+			v.fail(p+".cat062_edition", "%q is not an edition the decoder knows (\"\" for 1.18–1.21, \"0.17\", \"auto\")", s.CAT062Edition)
+		}
 		if s.MaxPast < 0 || s.MaxFuture < 0 {
 			v.fail(p+".max_past", "clock tolerances must be ≥ 0 (0: the ingest values)")
 		}

@@ -397,3 +397,58 @@ func TestShutdownFlushesAndStatus(t *testing.T) {
 		return nil
 	})
 }
+
+// Reports that arrive out of order within the reorder window are applied in
+// measurement-time order: the alerts are byte-identical to those of the
+// same reports in order.
+func TestReorderWindowSameAlerts(t *testing.T) {
+	run := func(swap bool) []string {
+		c := testConfig(t, "")
+		c.Broker.ClientID += fmt.Sprint(swap)
+		r := startDaemon(t, c)
+		gw := client(t, r.d.BrokerURL(), "gw-reorder")
+		ops := client(t, r.d.BrokerURL(), "ops-reorder")
+		sink := subscribeAlerts(t, ops, c.TopicPrefix)
+		radarCfg, _ := c.SensorByID("radar-brownsville")
+		radar := geo.LLA{Lat: radarCfg.Position.Lat, Lon: radarCfg.Position.Lon, Alt: radarCfg.Position.Alt}
+		rng := rand.New(rand.NewPCG(7, 11))
+		const step = 2500 * time.Millisecond
+		var reports [][]byte
+		for k := 0; k <= 41; k++ {
+			reports = append(reports, radarReport(rng, radar, time.Duration(k)*step))
+		}
+		for k := 0; k <= 40; k += 2 {
+			first, second := k, k+1
+			if swap {
+				first, second = second, first
+			}
+			r.clock.Set(t0.Add(time.Duration(k) * step))
+			r.publishAndWait(t, gw, radarCfg.Topic, radarCfg.ID, reports[first])
+			r.publishAndWait(t, gw, radarCfg.Topic, radarCfg.ID, reports[second])
+			r.clock.Set(t0.Add(time.Duration(k+1)*step + 100*time.Millisecond)) // both inside the 1 s window until now
+		}
+		r.clock.Set(t0.Add(42*step + 3*time.Second))
+		waitFor(t, 10*time.Second, func() error {
+			if _, ok := sink.find("semar", "dark_vessel"); !ok {
+				return fmt.Errorf("no alert yet")
+			}
+			return nil
+		})
+		r.stop(t)
+		sink.mu.Lock()
+		defer sink.mu.Unlock()
+		var out []string
+		for _, a := range sink.got["semar"] {
+			b, _ := json.Marshal(a)
+			out = append(out, string(b))
+		}
+		if n := r.dropped(radarCfg.ID, reasonLate); n != 0 {
+			t.Errorf("swap %v: %v reports dropped as late", swap, n)
+		}
+		return out
+	}
+	inOrder, swapped := run(false), run(true)
+	if len(inOrder) == 0 || strings.Join(inOrder, "\n") != strings.Join(swapped, "\n") {
+		t.Fatalf("alerts differ:\nin order:\n%s\nswapped:\n%s", strings.Join(inOrder, "\n"), strings.Join(swapped, "\n"))
+	}
+}

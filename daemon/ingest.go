@@ -136,6 +136,9 @@ func (l *loop) check(sensor string, rep *sensors.Report, received time.Time) {
 		return
 	}
 	d.metrics.kinds.WithLabelValues(sensor, rep.Kind.String()).Inc()
+	if d.sensorCfg[sensor].Time == "receive" {
+		rep.Time, rep.TimeFromPayload = received, false
+	}
 	if rep.Kind == sensors.KindBaseStation && rep.TimeFromPayload {
 		d.metrics.clockOffset.WithLabelValues(sensor).Set(received.Sub(rep.Time).Seconds())
 	}
@@ -158,8 +161,11 @@ func (l *loop) check(sensor string, rep *sensors.Report, received time.Time) {
 	case rep.Time.After(now.Add(maxFuture)):
 		d.drop(sensor, reasonInFuture, errors.New("measurement time "+rep.Time.Format(time.RFC3339Nano)+" is more than "+maxFuture.String()+" ahead of the clock"))
 		return
-	case rep.Time.Before(d.engine.Now()):
-		d.drop(sensor, reasonLate, errors.New("measurement time "+rep.Time.Format(time.RFC3339Nano)+" is behind the reorder window"))
+	case rep.Time.Before(d.engine.Now().Add(-d.cfg.Tracker.OOSMWindow)):
+		// Within the out-of-sequence window the engine applies it by
+		// retrodiction; beyond it, it is too old to apply at all.
+		d.drop(sensor, reasonLate, errors.New("measurement time "+rep.Time.Format(time.RFC3339Nano)+
+			" is behind the reorder and out-of-sequence windows"))
 		return
 	}
 	l.arrivals++

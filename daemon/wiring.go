@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/vigia-project/vigia/alert"
 	"github.com/vigia-project/vigia/config"
@@ -69,14 +70,32 @@ func newDecoder(s *config.Sensor, in config.Ingest) (sensors.Decoder, error) {
 		return sensors.JSONDecoder{MaxBytes: max}, nil
 	case "nmea":
 		return nmea.NewDecoder(nmea.Options{Sensor: s.ID, MaxBytes: max}), nil
-	case "sbs":
-		return adsb.NewSBSDecoder(adsb.Options{Sensor: s.ID, MaxBytes: max}), nil
-	case "avr":
-		return adsb.NewModeSDecoder(adsb.Options{Sensor: s.ID, MaxBytes: max}, adsb.AVR), nil
-	case "beast":
-		return adsb.NewModeSDecoder(adsb.Options{Sensor: s.ID, MaxBytes: max}, adsb.Beast), nil
+	case "sbs", "avr", "beast":
+		o := adsb.Options{Sensor: s.ID, MaxBytes: max}
+		if s.TimeZone != "" {
+			loc, err := time.LoadLocation(s.TimeZone)
+			if err != nil {
+				return nil, err
+			}
+			o.Location = loc
+		}
+		if p := s.Position; p != nil {
+			o.Receiver = &sensors.Position{Lat: p.Lat, Lon: p.Lon, Alt: p.Alt, HasAlt: true}
+		}
+		switch s.Format {
+		case "sbs":
+			return adsb.NewSBSDecoder(o), nil
+		case "avr":
+			return adsb.NewModeSDecoder(o, adsb.AVR), nil
+		default:
+			return adsb.NewModeSDecoder(o, adsb.Beast), nil
+		}
 	case "asterix":
-		return asterix.NewDecoder(asterix.Options{Sensor: s.ID, MaxBytes: max}), nil
+		o := asterix.Options{Sensor: s.ID, MaxBytes: max, CAT062Edition: s.CAT062Edition}
+		if err := o.Validate(); err != nil {
+			return nil, err
+		}
+		return asterix.NewDecoder(o), nil
 	}
 	return nil, fmt.Errorf("no decoder for format %q", s.Format)
 }

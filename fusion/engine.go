@@ -634,9 +634,6 @@ func (e *Engine) gateVisit(_, _ [2]float64, tr *Track) bool {
 	if !compatible(tr.class, m.Class) {
 		return true
 	}
-	if m.ID != nil && tr.identity != nil && !sameIdentity(m.ID, tr.identity) && e.gt.Sub(tr.identityTime) < e.p.CoopWindow {
-		return true // another vessel's AIS does not update a track that has its own
-	}
 	var x State
 	var P Cov
 	if dt := e.gt.Sub(tr.t).Seconds(); dt >= 0 {
@@ -680,6 +677,14 @@ func (e *Engine) gateVisit(_, _ [2]float64, tr *Track) bool {
 	}
 	d2 := mahalanobis2(nu, Si)
 	if d2 > e.p.GateChi2 {
+		return true
+	}
+	if m.ID != nil && tr.identity != nil && !sameIdentity(m.ID, tr.identity) && e.gt.Sub(tr.identityTime) < e.p.CoopWindow {
+		// Another identity inside the gate of a track that has its own: it does
+		// not update the track, but the disagreement is recorded (the
+		// identity_mismatch rule reads it).
+		id := *m.ID
+		tr.conflict, tr.conflictTime = &id, e.gt
 		return true
 	}
 	if tr.hits == 1 && !tr.f.hasVel {

@@ -250,3 +250,37 @@ func TestPolarPlotWithAltitude(t *testing.T) {
 		t.Errorf("alt %v class %v", tr.Alt(), tr.Class())
 	}
 }
+
+// Another vessel's AIS inside the gate of a track that holds its own
+// identity does not update it; the disagreement is recorded.
+func TestIdentityConflictRecorded(t *testing.T) {
+	e := testEngine(t)
+	p := geo.LLA{Lat: 26.0, Lon: -97.0}
+	ais := func(at time.Time, mmsi uint32, lat float64) {
+		r := &sensors.Report{Sensor: "ais", Time: at, Detections: []sensors.Detection{{Lat: lat, Lon: p.Lon, SigmaM: 10,
+			ID: &sensors.Identity{MMSI: mmsi}}}}
+		if _, err := e.Apply(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for k := 0; k < 4; k++ {
+		ais(t0.Add(time.Duration(k)*10*time.Second), 367000001, p.Lat)
+	}
+	ais(t0.Add(45*time.Second), 367000002, p.Lat+0.0002) // 22 m away: inside the gate
+	var tr *Track
+	for _, x := range e.Tracks() {
+		if id, _ := x.Identity(); id != nil && id.MMSI == 367000001 {
+			tr = x
+		}
+	}
+	if tr == nil {
+		t.Fatal("no track for 367000001")
+	}
+	other, at := tr.IdentityConflict()
+	if other == nil || other.MMSI != 367000002 || !at.Equal(t0.Add(45*time.Second)) {
+		t.Fatalf("conflict %+v at %v", other, at)
+	}
+	if id, _ := tr.Identity(); id.MMSI != 367000001 {
+		t.Fatalf("identity overwritten: %+v", id)
+	}
+}

@@ -66,6 +66,9 @@ type Track struct {
 
 	identity     *sensors.Identity
 	identityTime time.Time
+	// conflict is the last other identity reported inside the track's gate while it held its own.
+	conflict     *sensors.Identity
+	conflictTime time.Time
 
 	// box is the R-tree rectangle the track is indexed under, valid until boxUntil.
 	boxMin, boxMax [2]float64
@@ -103,6 +106,11 @@ func (t *Track) LastUpdate() time.Time { return t.lastUpdate }
 
 // Identity returns the cooperative identity (AIS/ADS-B) last associated and when; nil when none.
 func (t *Track) Identity() (*sensors.Identity, time.Time) { return t.identity, t.identityTime }
+
+// IdentityConflict returns the last cooperative identity that disagreed with
+// the track's own (reported inside its gate while it held another), and when;
+// nil when there has been none.
+func (t *Track) IdentityConflict() (*sensors.Identity, time.Time) { return t.conflict, t.conflictTime }
 
 // Sensors returns the sensors that contributed, most recent first.
 func (t *Track) Sensors() []SensorHit { return t.sensors }
