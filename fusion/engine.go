@@ -164,6 +164,7 @@ type Engine struct {
 	// scratch, reused per report
 	seq   uint64 // numbers association rounds; Track.pairSeq marks a track seen in the current one
 	meas  []measurement
+	order []mortonItem
 	pairs []pair
 	as    assigner
 	// the gate search of the measurement being associated
@@ -545,12 +546,24 @@ func (e *Engine) associate(t time.Time) {
 	e.pairs = e.pairs[:0]
 	e.as.tracks = e.as.tracks[:0]
 	e.gt = t
+	// Search in space-filling-curve order: successive searches then touch
+	// neighbouring tree nodes and tracks, which keeps the caches warm when
+	// the picture holds many tracks. (Results do not depend on the order.)
+	e.order = e.order[:0]
 	for i := range e.meas {
-		m := &e.meas[i]
-		if m.rejected {
-			continue
+		if !e.meas[i].rejected {
+			e.order = append(e.order, mortonItem{key: morton(e.meas[i].E, e.meas[i].N), i: int32(i)})
 		}
-		e.gm = i
+	}
+	slices.SortFunc(e.order, func(a, b mortonItem) int {
+		if c := cmp.Compare(a.key, b.key); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.i, b.i)
+	})
+	for _, o := range e.order {
+		m := &e.meas[o.i]
+		e.gm = int(o.i)
 		e.index.Search([2]float64{m.E - m.boxR, m.N - m.boxR}, [2]float64{m.E + m.boxR, m.N + m.boxR}, e.visit)
 	}
 	if len(e.pairs) == 0 {
@@ -618,6 +631,31 @@ func (e *Engine) associate(t time.Time) {
 			e.meas[m].assigned = true
 		}
 	}
+}
+
+// mortonItem is a measurement's place on the Z-order curve.
+type mortonItem struct {
+	key uint64
+	i   int32
+}
+
+// morton interleaves the bits of a position's 500 m cells (Z-order curve).
+func morton(e, n float64) uint64 {
+	const cell = 500
+	x := uint32(int32(math.Floor(e/cell)) + 1<<30)
+	y := uint32(int32(math.Floor(n/cell)) + 1<<30)
+	return spread(x) | spread(y)<<1
+}
+
+// spread puts the bits of v in the even positions of a 64-bit word.
+func spread(v uint32) uint64 {
+	x := uint64(v)
+	x = (x | x<<16) & 0x0000FFFF0000FFFF
+	x = (x | x<<8) & 0x00FF00FF00FF00FF
+	x = (x | x<<4) & 0x0F0F0F0F0F0F0F0F
+	x = (x | x<<2) & 0x3333333333333333
+	x = (x | x<<1) & 0x5555555555555555
+	return x
 }
 
 func growInt32(s []int32, n int) []int32 {
@@ -1124,7 +1162,10 @@ func (e *Engine) reindex(tr *Track, t time.Time) {
 		inside := tr.boxMin[0] <= lo[0] && tr.boxMin[1] <= lo[1] && tr.boxMax[0] >= hi[0] && tr.boxMax[1] >= hi[1]
 		oldArea := (tr.boxMax[0] - tr.boxMin[0]) * (tr.boxMax[1] - tr.boxMin[1])
 		newArea := (hi[0] - lo[0]) * (hi[1] - lo[1])
-		if inside && oldArea <= 4*newArea && !tr.boxUntil.Before(t.Add(e.p.BoxLife/2)) {
+		if inside && oldArea <= 4*newArea {
+			// The stored box covers the gate over the whole new horizon: it stays,
+			// valid that much longer.
+			tr.boxUntil = t.Add(e.p.BoxLife)
 			return
 		}
 		e.index.Delete(tr.boxMin, tr.boxMax, tr)

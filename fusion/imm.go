@@ -158,13 +158,15 @@ func predictCTsc(x *State, P *Cov, dt, w, s, c, sigmaA float64) {
 // immState is one track's filter: per-mode estimates, mode probabilities,
 // and the combined estimate, all at the same time.
 type immState struct {
-	mx [nModes]State
-	mP [nModes]Cov
-	mu [nModes]float64
-	x  State // combined
-	P  Cov
+	// The combined estimate first: gating reads it, and it shares cache lines
+	// with the track's other hot fields.
+	x State
+	P Cov
 	// hasVel is true when the velocity was known from the start (a reported one).
 	hasVel bool
+	mu     [nModes]float64
+	mx     [nModes]State
+	mP     [nModes]Cov
 }
 
 // init starts every mode on the same estimate.

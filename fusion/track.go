@@ -43,29 +43,37 @@ type SensorHit struct {
 // Track is one fused target. The engine owns it; readers outside the engine
 // goroutine must use a Snapshot.
 type Track struct {
+	// Hot fields first, read for every candidate of every detection.
 	id     uint64
 	status Status
-	f      immState   // the filter, at time t
+	class  sensors.Class
+	hits   int        // detections associated
 	ip     *immParams // the class's noise levels
 	t      time.Time  // time of the filter's estimate
-	alt    float64    // last altitude estimate (m), 0 for surface
-
-	born       time.Time
+	// lastUpdate and seenAt are read for every track in coverage of every scan.
 	lastUpdate time.Time
 	seenAt     time.Time // the last report that took a detection for it without applying it
-	hits       int       // detections associated
-	score      float64   // log-likelihood ratio of target against clutter
-	maxScore   float64   // the best score it has had
+	pairSeq    uint64    // the association round that last took this track
+	local      int32     // its index among this round's candidate tracks
+	// predX, predP are its prediction to the time of association round predSeq.
+	predSeq      uint64
+	identity     *sensors.Identity
+	identityTime time.Time
+	f            immState // the filter, at time t
+	predX        State
+	predP        Cov
+
+	alt      float64 // last altitude estimate (m), 0 for surface
+	born     time.Time
+	score    float64 // log-likelihood ratio of target against clutter
+	maxScore float64 // the best score it has had
 
 	airVotes, surfaceVotes int  // explicit class evidence
 	priorAir, priorSurface int  // the contributing sensors' usual classes
 	tooFast                bool // moving faster than any vessel
-	class                  sensors.Class
 
 	sensors []SensorHit // most recent first, at most maxTrackSensors
 
-	identity     *sensors.Identity
-	identityTime time.Time
 	// conflict is the last other identity reported inside the track's gate while it held its own.
 	conflict     *sensors.Identity
 	conflictTime time.Time
@@ -74,13 +82,7 @@ type Track struct {
 	boxMin, boxMax [2]float64
 	boxUntil       time.Time
 
-	pairSeq uint64 // the association round that last took this track
-	// predX, predP are its prediction to the time of association round predSeq.
-	predSeq  uint64
-	predX    State
-	predP    Cov
-	local    int32 // its index among this round's candidate tracks
-	dupCount int   // consecutive checks it has looked like a duplicate of an older track
+	dupCount int // consecutive checks it has looked like a duplicate of an older track
 }
 
 // ID returns the track's number, stable for its life.
