@@ -202,11 +202,3 @@ func emergencyOf(squawk, flag string) string {
 	}
 	return flag
 }
-
-// identity returns the identity to attach, nil when nothing is known.
-func identity(icao, callsign, squawk string) *sensors.Identity {
-	if icao == "" && callsign == "" && squawk == "" {
-		return nil
-	}
-	return &sensors.Identity{ICAO: icao, Callsign: callsign, Squawk: squawk}
-}
