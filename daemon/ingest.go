@@ -65,7 +65,7 @@ type loop struct {
 	d          *Daemon
 	pending    reorderHeap
 	arrivals   uint64
-	lastEval   time.Time
+	nextEval   time.Time // the next rule evaluation, on an evalInterval boundary of engine time
 	lastPic    time.Time
 	reports    []sensors.Report // scratch for one payload's reports
 	lastExpire time.Time
@@ -175,8 +175,10 @@ func (l *loop) check(sensor string, rep *sensors.Report, received time.Time) {
 func quote(s string) string { return "\"" + s + "\"" }
 
 // release applies, in measurement-time order, every held report up to upTo
-// (all of them when upTo is zero), then moves the engine clock on, evaluates
-// the rules and publishes the picture when their intervals have passed.
+// (all of them when upTo is zero). The rules run at every whole evalInterval
+// of engine time the reports and upTo pass — at times that follow from the
+// reports alone, not from when the loop happens to wake, so the same reports
+// give the same alerts — and once more at the end of a final flush.
 func (l *loop) release(upTo time.Time) {
 	d := l.d
 	for l.pending.Len() > 0 {
@@ -184,21 +186,41 @@ func (l *loop) release(upTo time.Time) {
 		if !upTo.IsZero() && p.rep.Time.After(upTo) {
 			break
 		}
+		l.evaluateUntil(p.rep.Time)
 		heap.Pop(&l.pending)
 		l.apply(&p.rep)
 	}
-	now := upTo
-	if now.IsZero() {
-		now = d.engine.Now()
-	}
-	if now.Before(d.engine.Now()) || now.IsZero() {
+	if upTo.IsZero() {
+		if now := d.engine.Now(); !now.IsZero() {
+			l.evaluate(now)
+		}
 		return
 	}
-	final := upTo.IsZero()
-	if !final && now.Sub(l.lastEval) < evalInterval {
+	l.evaluateUntil(upTo)
+}
+
+// evaluateUntil runs the rules at each evalInterval boundary up to t. After
+// a long silence it jumps to the last boundary rather than replay every one.
+func (l *loop) evaluateUntil(t time.Time) {
+	if l.nextEval.IsZero() {
+		l.nextEval = t.Truncate(evalInterval).Add(evalInterval)
 		return
 	}
-	l.lastEval = now
+	if t.Sub(l.nextEval) > 10*evalInterval {
+		l.nextEval = t.Truncate(evalInterval)
+	}
+	for !l.nextEval.After(t) {
+		if !l.nextEval.Before(l.d.engine.Now()) {
+			l.evaluate(l.nextEval)
+		}
+		l.nextEval = l.nextEval.Add(evalInterval)
+	}
+}
+
+// evaluate moves the engine to now, clears the alerts of deleted tracks,
+// runs the rules, and publishes the picture when its interval has passed.
+func (l *loop) evaluate(now time.Time) {
+	d := l.d
 	dead := d.engine.Advance(now)
 	l.send(d.manager.TrackDeleted(now, d.engine, dead))
 	l.send(d.manager.Evaluate(now, d.engine))

@@ -992,8 +992,7 @@ func (e *Engine) Advance(now time.Time) []*Track {
 	e.now = now
 	// The tracks handed out last time are no longer anyone's: recycle them.
 	for _, tr := range e.handed {
-		sensors := tr.sensors[:0]
-		*tr = Track{sensors: sensors}
+		*tr = Track{}
 		e.free = append(e.free, tr)
 	}
 	e.handed = e.handed[:0]
@@ -1067,7 +1066,7 @@ func (e *Engine) mergeDuplicates(now time.Time) {
 		if older.identity == nil && tr.identity != nil {
 			older.identity, older.identityTime = tr.identity, tr.identityTime
 		}
-		for i := len(tr.sensors) - 1; i >= 0; i-- {
+		for i := tr.nSensors - 1; i >= 0; i-- {
 			older.addSensor(tr.sensors[i].Sensor, tr.sensors[i].Time)
 		}
 		dead = append(dead, tr)

@@ -72,7 +72,8 @@ type Track struct {
 	priorAir, priorSurface int  // the contributing sensors' usual classes
 	tooFast                bool // moving faster than any vessel
 
-	sensors []SensorHit // most recent first, at most maxTrackSensors
+	sensors  [maxTrackSensors]SensorHit // most recent first
+	nSensors int
 
 	// conflict is the last other identity reported inside the track's gate while it held its own.
 	conflict     *sensors.Identity
@@ -115,7 +116,7 @@ func (t *Track) Identity() (*sensors.Identity, time.Time) { return t.identity, t
 func (t *Track) IdentityConflict() (*sensors.Identity, time.Time) { return t.conflict, t.conflictTime }
 
 // Sensors returns the sensors that contributed, most recent first.
-func (t *Track) Sensors() []SensorHit { return t.sensors }
+func (t *Track) Sensors() []SensorHit { return t.sensors[:t.nSensors] }
 
 // StateAt returns the track's combined state and covariance predicted to at
 // (never backwards: a time before the track's own gives its current state).
@@ -133,17 +134,19 @@ func (t *Track) ModeProbabilities() (quietP, manoeuvring float64) {
 func (t *Track) Alt() float64 { return t.alt }
 
 func (t *Track) addSensor(id string, at time.Time) {
-	for i, s := range t.sensors {
-		if s.Sensor == id {
+	n := t.nSensors
+	for i := 0; i < n; i++ {
+		if t.sensors[i].Sensor == id {
 			copy(t.sensors[1:i+1], t.sensors[:i])
 			t.sensors[0] = SensorHit{id, at}
 			return
 		}
 	}
-	if len(t.sensors) < maxTrackSensors {
-		t.sensors = append(t.sensors, SensorHit{})
+	if n < maxTrackSensors {
+		n++
+		t.nSensors = n
 	}
-	copy(t.sensors[1:], t.sensors[:len(t.sensors)-1])
+	copy(t.sensors[1:n], t.sensors[:n-1])
 	t.sensors[0] = SensorHit{id, at}
 }
 
