@@ -1067,7 +1067,7 @@ func (e *Engine) mergeDuplicates(now time.Time) {
 			older.identity, older.identityTime = tr.identity, tr.identityTime
 		}
 		for i := tr.nSensors - 1; i >= 0; i-- {
-			older.addSensor(tr.sensors[i].Sensor, tr.sensors[i].Time)
+			older.addSensor(tr.sensors[i].sensor, time.Unix(0, tr.sensors[i].ns))
 		}
 		dead = append(dead, tr)
 	}

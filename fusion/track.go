@@ -72,7 +72,7 @@ type Track struct {
 	priorAir, priorSurface int  // the contributing sensors' usual classes
 	tooFast                bool // moving faster than any vessel
 
-	sensors  [maxTrackSensors]SensorHit // most recent first
+	sensors  [maxTrackSensors]sensorHit // most recent first
 	nSensors int
 
 	// conflict is the last other identity reported inside the track's gate while it held its own.
@@ -116,7 +116,19 @@ func (t *Track) Identity() (*sensors.Identity, time.Time) { return t.identity, t
 func (t *Track) IdentityConflict() (*sensors.Identity, time.Time) { return t.conflict, t.conflictTime }
 
 // Sensors returns the sensors that contributed, most recent first.
-func (t *Track) Sensors() []SensorHit { return t.sensors[:t.nSensors] }
+func (t *Track) Sensors() []SensorHit {
+	out := make([]SensorHit, t.nSensors)
+	for i := range out {
+		out[i] = SensorHit{Sensor: t.sensors[i].sensor, Time: time.Unix(0, t.sensors[i].ns).UTC()}
+	}
+	return out
+}
+
+// sensorHit is SensorHit kept compact inside the track.
+type sensorHit struct {
+	sensor string
+	ns     int64 // Unix nanoseconds
+}
 
 // StateAt returns the track's combined state and covariance predicted to at
 // (never backwards: a time before the track's own gives its current state).
@@ -134,11 +146,12 @@ func (t *Track) ModeProbabilities() (quietP, manoeuvring float64) {
 func (t *Track) Alt() float64 { return t.alt }
 
 func (t *Track) addSensor(id string, at time.Time) {
+	h := sensorHit{id, at.UnixNano()}
 	n := t.nSensors
 	for i := 0; i < n; i++ {
-		if t.sensors[i].Sensor == id {
+		if t.sensors[i].sensor == id {
 			copy(t.sensors[1:i+1], t.sensors[:i])
-			t.sensors[0] = SensorHit{id, at}
+			t.sensors[0] = h
 			return
 		}
 	}
@@ -147,7 +160,7 @@ func (t *Track) addSensor(id string, at time.Time) {
 		t.nSensors = n
 	}
 	copy(t.sensors[1:n], t.sensors[:n-1])
-	t.sensors[0] = SensorHit{id, at}
+	t.sensors[0] = h
 }
 
 // vote adds one detection's class evidence and re-derives the class: the
