@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/vigia-project/vigia/config"
+	"github.com/vigia-project/vigia/daemon"
 	"github.com/vigia-project/vigia/eval"
 	"github.com/vigia-project/vigia/fusion"
 	"github.com/vigia-project/vigia/geo"
@@ -23,17 +24,7 @@ func builtinParams(t testing.TB) fusion.Params {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tr := c.Tracker
-	by := func(v config.ClassValues) [3]float64 {
-		var a [3]float64
-		a[sensors.ClassUnknown], a[sensors.ClassSurface], a[sensors.ClassAir] = v.Unknown, v.Surface, v.Air
-		return a
-	}
-	return fusion.Params{GateChi2: tr.GateChi2, ConfirmHits: tr.ConfirmHits, ConfirmScore: tr.ConfirmScore,
-		DeleteScore: tr.DeleteScore, DeleteScoreConfirmed: tr.DeleteScoreConfirmed, ClutterDensity: tr.ClutterDensity,
-		CoastTime: tr.CoastTime, TentativeTimeout: tr.TentativeTimeout, MaxSigmaM: tr.MaxSigmaM,
-		ProcessNoise: by(tr.ProcessNoise), ManoeuvreNoise: by(tr.ManoeuvreNoise), MaxSpeed: by(tr.MaxSpeed),
-		AirAltitudeM: tr.AirAltitudeM, OOSMWindow: tr.OOSMWindow}
+	return daemon.EngineParams(c)
 }
 
 // The evaluation scenes of ../shared/eval (gen_scenario.py, seed 1,
