@@ -112,3 +112,31 @@ func TestGatewayFormatsBecomeTracks(t *testing.T) {
 		t.Errorf("checksum drops %v, want 1", n)
 	}
 }
+
+// A sensor's own clock tolerance applies to its reports only; a sensor set
+// to receive time has its payload times replaced.
+func TestPerSensorClockTolerance(t *testing.T) {
+	c := testConfig(t, "")
+	radar, _ := c.SensorByID("radar-brownsville")
+	radar.MaxFuture = 2 * time.Second
+	tars, _ := c.SensorByID("tars-rgv")
+	tars.Time = "receive"
+	r := startDaemon(t, c)
+	gw := client(t, r.d.BrokerURL(), "gw-clock")
+	ahead := t0.Add(10 * time.Second).Format(time.RFC3339)
+	r.publishAndWait(t, gw, radar.Topic, radar.ID, []byte(`{"sensor":"radar-brownsville","time":"`+ahead+`","detections":[]}`))
+	r.publishAndWait(t, gw, tars.Topic, tars.ID, []byte(`{"sensor":"tars-rgv","time":"`+t0.Add(-time.Hour).Format(time.RFC3339)+`","detections":[]}`))
+	r.clock.Set(t0.Add(3 * time.Second))
+	waitFor(t, 5*time.Second, func() error {
+		if n, _, _ := r.d.Counts(); n != 1 {
+			return fmt.Errorf("%d reports applied, want the aerostat's (its hour-old payload time replaced by the receive time)", n)
+		}
+		return nil
+	})
+	if n := r.dropped(radar.ID, reasonInFuture); n != 1 {
+		t.Errorf("radar report 10 s ahead with a 2 s tolerance: in_future drops %v, want 1", n)
+	}
+	if n := r.dropped(tars.ID, reasonTooOld); n != 0 {
+		t.Errorf("aerostat on receive time dropped as too old %v times", n)
+	}
+}
