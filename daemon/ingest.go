@@ -22,7 +22,7 @@ const (
 )
 
 // tickInterval is how often the engine loop releases reports from the
-// reorder window; rules run at most once per evalInterval of engine time.
+// reorder window; rules run on every whole evalInterval of engine time.
 const (
 	tickInterval = 100 * time.Millisecond
 	evalInterval = time.Second

@@ -10,8 +10,9 @@
 //	         → candidate tracks from the R-tree of track gate boxes
 //	         → chi-square gate on each candidate's predicted state
 //	         → clusters of the gate graph, each an optimal assignment
-//	         → IMM update (quiet and manoeuvring constant-velocity modes), or a new tentative track
-//	         → M-of-N confirmation, misses counted only inside the sensor's coverage
+//	         → IMM update (quiet constant velocity, coordinated turns), or a new tentative track
+//	         → track score (log-likelihood ratio against a learnt clutter density);
+//	           misses count only inside the sensor's coverage
 //
 // Engine.Advance moves the clock without a report: it deletes tracks that
 // coasted too long or grew too uncertain and merges duplicate tracks of one

@@ -11,8 +11,9 @@ import (
 // Status is where a track is in its life.
 type Status uint8
 
-// Track statuses: a track is born tentative, confirmed by M detections in N
-// opportunities, and deleted when it coasts too long or grows too uncertain.
+// Track statuses: a track is born tentative, confirmed when its score (and
+// number of detections) is high enough, and deleted when its score falls,
+// it coasts too long or it grows too uncertain.
 const (
 	Tentative Status = iota
 	Confirmed
