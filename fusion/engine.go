@@ -88,6 +88,9 @@ type Params struct {
 	BoxLife time.Duration
 	// MergeChi2 is the gate on the 4-D state distance under which two confirmed tracks are one target.
 	MergeChi2 float64
+	// RelayoutMin: from this many tracks on, the tracks are laid out in memory by
+	// position every 30 s (0: 4096; negative: never).
+	RelayoutMin int
 	// SingleModel runs the quiet constant-velocity mode alone (no IMM): for comparisons.
 	SingleModel bool
 	// AmbiguityCost: when swapping the detections of two confirmed tracks costs less than this
@@ -157,6 +160,8 @@ type Engine struct {
 	nextID                uint64
 	now                   time.Time // engine clock: latest report or Advance time
 	sweepAt               time.Time // the earliest time a track's box expires
+	// lastRelayout is when the tracks were last laid out in memory by position.
+	lastRelayout time.Time
 
 	coop      map[coopKey]*coopPos
 	coopIndex rtree.RTreeGN[float64, *coopPos]
@@ -207,6 +212,9 @@ func New(frame *geo.Frame, p Params, list []Sensor) (*Engine, error) {
 	}
 	if p.CoopWindow <= 0 {
 		p.CoopWindow = 2 * time.Minute
+	}
+	if p.RelayoutMin == 0 {
+		p.RelayoutMin = 4096
 	}
 	if p.AmbiguityCost == 0 {
 		p.AmbiguityCost = 2
@@ -330,7 +338,17 @@ func (e *Engine) fuse(s *Sensor, t time.Time, pe, pn float64, res *Result) {
 		e.sweepBoxes(t)
 	}
 	e.associate(t)
-	for _, pr := range e.pairs {
+	// Updates in the order the association searched (space-filling curve):
+	// neighbouring tracks one after the other, kind to the caches.
+	for _, o := range e.order {
+		k := int32(-1)
+		if len(e.pairs) > 0 {
+			k = e.as.byMeas[o.i]
+		}
+		if k < 0 {
+			continue
+		}
+		pr := e.as.picked[k]
 		m := &e.meas[pr.m]
 		if pr.ambiguous {
 			pr.t.seenAt = t // not a miss either
@@ -1181,8 +1199,51 @@ func (e *Engine) reindex(tr *Track, t time.Time) {
 	}
 }
 
+// relayoutEvery is how often the tracks are moved into one block of memory
+// in space-filling-curve order (from Params.RelayoutMin tracks on).
+const relayoutEvery = 30 * time.Second
+
+// relayout moves the live tracks into one array, ordered along the Z-order
+// curve of their positions, and rebuilds the R-tree in that order, so that
+// tracks near each other at sea are near each other in memory, as are their
+// tree nodes: a scan, searched and updated in the same order, then walks
+// memory mostly forward. Only the engine holds track pointers between calls.
+func (e *Engine) relayout(now time.Time) {
+	e.compact()
+	n := len(e.tracks)
+	order := make([]mortonItem, n)
+	for i, tr := range e.tracks {
+		order[i] = mortonItem{key: morton(tr.f.x[0], tr.f.x[1]), i: int32(i)}
+	}
+	slices.SortFunc(order, func(a, b mortonItem) int {
+		if c := cmp.Compare(a.key, b.key); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.i, b.i)
+	})
+	slab := make([]Track, n)
+	moved := make([]*Track, n)
+	for j, o := range order {
+		slab[j] = *e.tracks[o.i]
+		moved[o.i] = &slab[j]
+	}
+	e.index = rtree.RTreeGN[float64, *Track]{}
+	for j := range slab {
+		if tr := &slab[j]; !tr.boxUntil.IsZero() {
+			e.index.Insert(tr.boxMin, tr.boxMax, tr)
+		}
+	}
+	copy(e.tracks, moved)
+	clear(e.free) // recycled structs may pin an old block: let them go
+	e.free = e.free[:0]
+	e.lastRelayout = now
+}
+
 // sweepBoxes refreshes the boxes of tracks whose box expires before t+BoxLife/2.
 func (e *Engine) sweepBoxes(t time.Time) {
+	if e.p.RelayoutMin > 0 && len(e.tracks) >= e.p.RelayoutMin && t.Sub(e.lastRelayout) >= relayoutEvery {
+		e.relayout(t)
+	}
 	limit := t.Add(e.p.BoxLife / 2)
 	e.sweepAt = time.Time{}
 	for _, tr := range e.tracks {

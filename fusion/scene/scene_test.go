@@ -316,3 +316,39 @@ func BenchmarkUpdateAtLiveTracks(b *testing.B) {
 		})
 	}
 }
+
+// Laying the tracks out in memory by position moves them and rebuilds the
+// index; the picture must be exactly the one without it.
+func TestRelayoutKeepsThePicture(t *testing.T) {
+	g := Generate(GenOptions{Targets: 6000, Clutter: 20, Duration: 80, Seed: 4, Extent: 75000, RangeM: -1, SigmaM: 50})
+	run := func(relayoutMin int) map[uint64]fusion.State {
+		p := builtinParams(t)
+		p.RelayoutMin = relayoutMin
+		eng := newEngine(t, g, p)
+		var at time.Time
+		for k := range g.Scans {
+			s := &g.Scans[k]
+			at = epoch0.Add(time.Duration(s.Time * float64(time.Second)))
+			if _, err := eng.ApplyPlots(s.Sensor, at, s.SensorE, s.SensorN, s.Plots); err != nil {
+				t.Fatal(err)
+			}
+			eng.Advance(at)
+		}
+		out := map[uint64]fusion.State{}
+		for _, tr := range eng.Tracks() {
+			if tr.Status() == fusion.Confirmed {
+				out[tr.ID()], _ = tr.StateAt(at)
+			}
+		}
+		return out
+	}
+	with, without := run(1000), run(-1)
+	if len(with) < 5000 || len(with) != len(without) {
+		t.Fatalf("%d confirmed tracks with relayout, %d without", len(with), len(without))
+	}
+	for id, x := range without {
+		if y, ok := with[id]; !ok || x != y {
+			t.Fatalf("track %d: %v without relayout, %v (present %v) with", id, x, y, ok)
+		}
+	}
+}
