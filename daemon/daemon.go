@@ -68,8 +68,6 @@ type Options struct {
 	Clock  Clock
 	// FlushTimeout bounds how long shutdown waits for pending alerts to be acknowledged.
 	FlushTimeout time.Duration
-	// OnAlert, if set, is called on the publisher goroutine after each delivery is acknowledged.
-	OnAlert func(alert.Delivery)
 }
 
 // Daemon is one Vigia instance.

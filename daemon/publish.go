@@ -30,9 +30,6 @@ func (d *Daemon) publishLoop() {
 				d.metrics.published.Observe(time.Since(start).Seconds())
 				d.metrics.alerts.WithLabelValues(dl.Alert.Rule, dl.Agency, dl.Alert.State).Inc()
 				d.stats.alerts.Add(1)
-				if d.opts.OnAlert != nil {
-					d.opts.OnAlert(dl)
-				}
 				break
 			}
 			if !deadline.IsZero() && time.Now().After(deadline) {

@@ -20,7 +20,6 @@ type assigner struct {
 	rows, cols []int32
 	cost       []float64
 	rowCol     []int
-	chosen     []pair
 	solver     lap.Solver
 	// the chaining of clusters
 	head, tail, next []int32

@@ -824,8 +824,7 @@ func (e *Engine) solveCluster(pairs []pair, dst []pair) int {
 	if _, err := a.solver.Solve(a.cost, nr, nc, rowCol); err != nil {
 		return 0 // cannot happen: every cost is finite or +Inf, and every row has its own column
 	}
-	// Copy the chosen pairs out before writing dst (which may overlap pairs).
-	out := a.chosen[:0]
+	out := dst[:0]
 	for r, c := range rowCol {
 		if c < 0 || c >= nt {
 			continue
@@ -854,8 +853,7 @@ func (e *Engine) solveCluster(pairs []pair, dst []pair) int {
 			}
 		}
 	}
-	a.chosen = out
-	return copy(dst, out)
+	return len(out)
 }
 
 // pairCost returns the cost of pairing measurement m with track t, +Inf when they were not gated.
