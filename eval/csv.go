@@ -1,15 +1,15 @@
 package eval
 
 import (
-	"compress/gzip"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"strconv"
 	"strings"
+
+	"github.com/vigia-project/vigia/internal/gzfile"
 )
 
 // Column names of the SPEC §8 evaluation files.
@@ -123,19 +123,10 @@ func csvErr(name string, err error) error {
 // decompressing it first when the name ends in ".gz". Errors name the file
 // as given and the line.
 func ReadFile(path, idColumn string) (Frames, error) {
-	f, err := os.Open(path)
+	r, err := gzfile.Open(path)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	var r io.Reader = f
-	if strings.HasSuffix(path, ".gz") {
-		zr, err := gzip.NewReader(f)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		defer zr.Close()
-		r = zr
-	}
+	defer r.Close()
 	return ReadFrames(r, path, idColumn)
 }

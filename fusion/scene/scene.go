@@ -7,18 +7,17 @@ package scene
 
 import (
 	"bufio"
-	"compress/gzip"
 	"encoding/json"
 	"fmt"
 	"io"
 	"math"
 	"os"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/vigia-project/vigia/fusion"
 	"github.com/vigia-project/vigia/geo"
+	"github.com/vigia-project/vigia/internal/gzfile"
 	"github.com/vigia-project/vigia/sensors"
 )
 
@@ -68,20 +67,11 @@ func ReadScenario(path string) (*Scenario, error) {
 // ReadDetections reads detections.csv (gzipped when the name ends in .gz)
 // into scans, in file order (the generator sorts them by time).
 func ReadDetections(path string) ([]Scan, error) {
-	f, err := os.Open(path)
+	r, err := gzfile.Open(path)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	var r io.Reader = f
-	if strings.HasSuffix(path, ".gz") {
-		zr, err := gzip.NewReader(f)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		defer zr.Close()
-		r = zr
-	}
+	defer r.Close()
 	return parseDetections(r, path)
 }
 
