@@ -52,7 +52,10 @@ type Manager struct {
 	places []geo.Place
 	log    *slog.Logger
 	alerts map[string]*entry // by alert id
-	byID   map[string]Agency
+	// withAlert counts each track's alert entries, so that tracks with none
+	// are skipped without building their alert ids.
+	withAlert map[uint64]int
+	byID      map[string]Agency
 }
 
 // entry is the life of one alert (one rule on one track).
@@ -73,7 +76,8 @@ func NewManager(p Params, zones *geo.Zones, places []geo.Place, log *slog.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	m := &Manager{p: p, zones: zones, places: places, log: log, alerts: map[string]*entry{}, byID: map[string]Agency{}}
+	m := &Manager{p: p, zones: zones, places: places, log: log, alerts: map[string]*entry{}, byID: map[string]Agency{},
+		withAlert: map[uint64]int{}}
 	for _, a := range p.Agencies {
 		m.byID[a.ID] = a
 	}
@@ -119,11 +123,10 @@ func (m *Manager) Evaluate(now time.Time, eng *fusion.Engine) []Delivery {
 	var out []Delivery
 	if m.p.DarkVessel.Enabled {
 		for _, tr := range eng.Tracks() {
-			id := m.alertID(tr, "dark_vessel")
-			_, known := m.alerts[id]
-			if tr.Status() != fusion.Confirmed && !known {
+			if tr.Status() != fusion.Confirmed && m.withAlert[tr.ID()] == 0 {
 				continue
 			}
+			id := m.alertID(tr, "dark_vessel")
 			v := m.view(eng, tr, now)
 			hold := m.darkVessel(eng, &v, now)
 			out = append(out, m.step(id, "dark_vessel", m.p.DarkVessel.Severity, hold, m.p.DarkVessel.ClearAfter,
@@ -167,6 +170,9 @@ func (m *Manager) darkClearReason(v *view) string {
 func (m *Manager) TrackDeleted(now time.Time, eng *fusion.Engine, dead []*fusion.Track) []Delivery {
 	var out []Delivery
 	for _, tr := range dead {
+		if m.withAlert[tr.ID()] == 0 {
+			continue // the common case: a clutter track that never raised anything
+		}
 		for _, rule := range []string{"dark_vessel"} {
 			id := m.alertID(tr, rule)
 			e, ok := m.alerts[id]
@@ -181,6 +187,9 @@ func (m *Manager) TrackDeleted(now time.Time, eng *fusion.Engine, dead []*fusion
 				out = append(out, m.deliver(e)...)
 			}
 			delete(m.alerts, id)
+			if m.withAlert[tr.ID()]--; m.withAlert[tr.ID()] <= 0 {
+				delete(m.withAlert, tr.ID())
+			}
 		}
 	}
 	return out
@@ -198,6 +207,7 @@ func (m *Manager) step(id, rule, severity string, hold bool, clearAfter time.Dur
 		if !ok {
 			e = &entry{track: v.tr.ID(), sentTo: map[string]bool{}}
 			m.alerts[id] = e
+			m.withAlert[v.tr.ID()]++
 			e.a = Alert{ID: id, Rule: rule, Origin: m.p.Instance}
 		}
 		e.a.Rev++
