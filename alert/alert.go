@@ -40,7 +40,20 @@ type Alert struct {
 	Agencies   []string   `json:"agencies"`
 	// Routing gives the reason each agency got the alert.
 	Routing []Route `json:"routing"`
-	Origin  string  `json:"origin"`
+	// Acks are the operators' acknowledgements received so far, in arrival order.
+	Acks   []Ack  `json:"acks,omitempty"`
+	Origin string `json:"origin"`
+	// Sig is "ed25519:" and the base64 signature of the instance over the
+	// payload without this member (see package sign); empty until signed.
+	Sig string `json:"sig,omitempty"`
+}
+
+// Ack is one operator's acknowledgement of an alert revision.
+type Ack struct {
+	Agency string `json:"agency"`
+	By     string `json:"by"`
+	Rev    int    `json:"rev"`
+	Time   string `json:"time"`
 }
 
 // TrackInfo is the alerted track at the alert's time.
@@ -97,8 +110,11 @@ type Route struct {
 
 // Delivery is one alert revision for one agency's topic.
 type Delivery struct {
-	Agency  string
-	Topic   string
+	Agency string
+	Topic  string
+	// Format is the agency's alert format: json, cot or cap. Payload is
+	// always the signed JSON; the publisher renders the others from Alert.
+	Format  string
 	Alert   *Alert
 	Payload []byte
 }

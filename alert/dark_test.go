@@ -66,7 +66,7 @@ func checkSummary(t testing.TB, a *Alert, v vessel) {
 }
 
 // crossing returns when v first enters country's waters (to the second), or -1.
-func crossing(t testing.TB, v vessel, country string, within time.Duration) time.Duration {
+func crossingTime(t testing.TB, v vessel, country string, within time.Duration) time.Duration {
 	t.Helper()
 	z, err := geo.DefaultZones()
 	if err != nil {
@@ -232,7 +232,7 @@ func TestDarkGoFastAlert(t *testing.T) {
 	}
 	at := parseTime(t, a.Time)
 	eta := parseTime(t, a.HeadingFor.ETA)
-	cross := crossing(t, gf, "US", time.Hour)
+	cross := crossingTime(t, gf, "US", time.Hour)
 	if cross < 0 {
 		t.Fatal("the go-fast never enters US waters: bad scenario")
 	}

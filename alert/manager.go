@@ -18,6 +18,7 @@ type Agency struct {
 	ID      string
 	Country string // ISO 3166 alpha-2
 	Topic   string
+	Format  string // json, cot or cap
 }
 
 // DarkVessel holds the dark_vessel rule's thresholds.
@@ -29,18 +30,33 @@ type DarkVessel struct {
 	ClearAfter time.Duration
 }
 
-// Params configure a Manager.
+// Params configure a Manager. A rule whose Enabled is false is not run.
 type Params struct {
 	// Instance is this instance's name: the alert's origin and id prefix.
-	Instance   string
-	DarkVessel DarkVessel
+	Instance         string
+	DarkVessel       DarkVessel
+	IdentityMismatch IdentityMismatch
+	GoFast           GoFast
+	ZoneEntry        ZoneEntry
+	CoastApproach    CoastApproach
+	Rendezvous       Rendezvous
+	Loitering        Loitering
+	AISGap           AISGap
+	LowSlowAircraft  LowSlowAircraft
 	// Horizon: agencies whose waters the track is predicted to enter within it get the alert.
 	Horizon time.Duration
 	// HighSeas are the agencies for tracks in no country's waters.
 	HighSeas []string
 	// CriticalToAll sends critical alerts to every agency.
 	CriticalToAll bool
-	Agencies      []Agency
+	// BoundaryM: a track this close to a maritime boundary goes to both sides' agencies (0: off).
+	BoundaryM float64
+	Agencies  []Agency
+	// Assets are the interceptors known from configuration (home positions);
+	// SetAsset updates them from live reports.
+	Assets []Asset
+	// Sign signs an alert's JSON payload (package sign); nil sends alerts unsigned.
+	Sign func(payload []byte) ([]byte, error)
 	// RevDistanceM: an active alert gets a new revision when its track has moved this far since the last one.
 	RevDistanceM float64
 }
@@ -51,11 +67,27 @@ type Manager struct {
 	zones  *geo.Zones
 	places []geo.Place
 	log    *slog.Logger
-	alerts map[string]*entry // by alert id
-	// withAlert counts each track's alert entries, so that tracks with none
-	// are skipped without building their alert ids.
-	withAlert map[uint64]int
-	byID      map[string]Agency
+	alerts map[alertKey]*entry // by track and rule
+	byID   map[string]*entry   // by alert id
+	// states holds what the rules remember of each track they watch
+	// (confirmed tracks, and tracks with an alert entry).
+	states   map[uint64]*trackState
+	agencies map[string]Agency
+	assets   map[string]*Asset
+	assetIDs []string // sorted
+	rules    []rule
+	// Scratch and per-evaluation results.
+	views    []view
+	pairs    map[uint64]pairInfo     // rendezvous: lower track id → partner
+	mismatch map[uint64]mismatchInfo // identity_mismatch from AIS/radar pairing, by AIS track
+	mmsi     map[uint32]*mmsiSeen    // last AIS position per MMSI
+	rdv      map[[2]uint64]*sustain  // rendezvous: how long each close pair has held
+	mmsiJump map[uint32]jump         // the last "two places" of each MMSI
+}
+
+type alertKey struct {
+	track uint64
+	rule  int
 }
 
 // entry is the life of one alert (one rule on one track).
@@ -65,6 +97,7 @@ type entry struct {
 	sentTo   map[string]bool // every agency that got a revision: it gets the rest, down to the clear
 	lastPos  geo.LLA
 	falseFor time.Time // when the condition stopped holding (zero while it holds)
+	lastETA  time.Time // the intercept ETA of the last revision sent
 }
 
 // NewManager returns a Manager. zones decide whose waters hold a track;
@@ -76,11 +109,19 @@ func NewManager(p Params, zones *geo.Zones, places []geo.Place, log *slog.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	m := &Manager{p: p, zones: zones, places: places, log: log, alerts: map[string]*entry{}, byID: map[string]Agency{},
-		withAlert: map[uint64]int{}}
+	m := &Manager{p: p, zones: zones, places: places, log: log, alerts: map[alertKey]*entry{}, byID: map[string]*entry{},
+		states: map[uint64]*trackState{}, agencies: map[string]Agency{}, assets: map[string]*Asset{},
+		pairs: map[uint64]pairInfo{}, mismatch: map[uint64]mismatchInfo{}, mmsi: map[uint32]*mmsiSeen{},
+		rdv: map[[2]uint64]*sustain{}, mmsiJump: map[uint32]jump{}}
 	for _, a := range p.Agencies {
-		m.byID[a.ID] = a
+		m.agencies[a.ID] = a
 	}
+	for _, a := range p.Assets {
+		if err := m.SetAsset(a); err != nil {
+			m.log.Warn("asset from configuration ignored", "asset", a.ID, "err", err)
+		}
+	}
+	m.rules = m.ruleSet()
 	return m
 }
 
@@ -95,9 +136,20 @@ func (m *Manager) Active() int {
 	return n
 }
 
+// Alerts returns the last revision of every alert the manager keeps (active
+// ones, and cleared ones whose track still exists), ordered by id.
+func (m *Manager) Alerts() []Alert {
+	out := make([]Alert, 0, len(m.byID))
+	for _, id := range slices.Sorted(maps.Keys(m.byID)) {
+		out = append(out, m.byID[id].a)
+	}
+	return out
+}
+
 // view is what the rules and the alert need of a track at one instant.
 type view struct {
 	tr       *fusion.Track
+	st       *trackState
 	x        fusion.State
 	pos      geo.LLA
 	sigma    float64
@@ -117,65 +169,64 @@ func (m *Manager) view(eng *fusion.Engine, tr *fusion.Track, now time.Time) view
 	return v
 }
 
+// at returns the track's predicted position dt from now, on its current velocity.
+func (v *view) at(eng *fusion.Engine, dt time.Duration) geo.LLA {
+	s := dt.Seconds()
+	return eng.Frame().FromENU(v.x[0]+v.x[2]*s, v.x[1]+v.x[3]*s, 0)
+}
+
 // Evaluate runs every rule over the picture at now and returns the
-// deliveries of every alert revision it produced, in a deterministic order.
+// deliveries of every alert revision it produced, in a deterministic order:
+// tracks in the engine's order, rules in SPEC order.
 func (m *Manager) Evaluate(now time.Time, eng *fusion.Engine) []Delivery {
+	if len(m.rules) == 0 {
+		return nil
+	}
+	m.views = m.views[:0]
+	for _, tr := range eng.Tracks() {
+		st := m.states[tr.ID()]
+		if tr.Status() != fusion.Confirmed && (st == nil || st.alerts == 0) {
+			continue
+		}
+		if st == nil {
+			st = &trackState{}
+			m.states[tr.ID()] = st
+		}
+		v := m.view(eng, tr, now)
+		v.st = st
+		m.views = append(m.views, v)
+	}
+	m.prepare(now, eng)
 	var out []Delivery
-	if m.p.DarkVessel.Enabled {
-		for _, tr := range eng.Tracks() {
-			if tr.Status() != fusion.Confirmed && m.withAlert[tr.ID()] == 0 {
-				continue
-			}
-			id := m.alertID(tr, "dark_vessel")
-			v := m.view(eng, tr, now)
-			hold := m.darkVessel(eng, &v, now)
-			out = append(out, m.step(id, "dark_vessel", m.p.DarkVessel.Severity, hold, m.p.DarkVessel.ClearAfter,
-				m.darkClearReason(&v), &v, now, eng)...)
+	for i := range m.views {
+		v := &m.views[i]
+		m.track(v, now)
+		for ri := range m.rules {
+			r := &m.rules[ri]
+			c := r.eval(v, now, eng)
+			out = append(out, m.step(alertKey{v.tr.ID(), ri}, r, c, v, now, eng)...)
 		}
 	}
+	clear(m.views) // do not keep tracks alive through the scratch slice
 	return out
 }
 
-// darkVessel is the dark_vessel rule: a confirmed surface track held for the
-// whole AIS window with no AIS identity, and no AIS report within the radius,
-// during that window.
-func (m *Manager) darkVessel(eng *fusion.Engine, v *view, now time.Time) bool {
-	p := m.p.DarkVessel
-	tr := v.tr
-	if tr.Status() != fusion.Confirmed || tr.Class() != sensors.ClassSurface {
-		return false
-	}
-	if now.Sub(tr.Born()) < p.AISWindow {
-		return false // not watched long enough to say AIS is silent
-	}
-	since := now.Add(-p.AISWindow)
-	if v.identity != nil && v.identity.MMSI != 0 && !v.idTime.Before(since) {
-		return false
-	}
-	return !eng.NearbyCooperative(v.x[0], v.x[1], p.AISRadiusM, since)
-}
-
-func (m *Manager) darkClearReason(v *view) string {
-	switch {
-	case v.identity != nil && v.identity.MMSI != 0:
-		return fmt.Sprintf("AIS now reported (MMSI %d)", v.identity.MMSI)
-	case v.tr.Class() != sensors.ClassSurface:
-		return "no longer classed as a surface contact"
-	default:
-		return "AIS reported nearby"
-	}
-}
-
-// TrackDeleted clears the alerts of tracks the engine deleted.
+// TrackDeleted clears the alerts of tracks the engine deleted and forgets
+// what the rules remembered of them.
 func (m *Manager) TrackDeleted(now time.Time, eng *fusion.Engine, dead []*fusion.Track) []Delivery {
 	var out []Delivery
 	for _, tr := range dead {
-		if m.withAlert[tr.ID()] == 0 {
-			continue // the common case: a clutter track that never raised anything
+		st, ok := m.states[tr.ID()]
+		if !ok {
+			continue // the common case: a clutter track that never confirmed
 		}
-		for _, rule := range []string{"dark_vessel"} {
-			id := m.alertID(tr, rule)
-			e, ok := m.alerts[id]
+		delete(m.states, tr.ID())
+		if st.alerts == 0 {
+			continue
+		}
+		for ri := range m.rules {
+			k := alertKey{tr.ID(), ri}
+			e, ok := m.alerts[k]
 			if !ok {
 				continue
 			}
@@ -186,10 +237,8 @@ func (m *Manager) TrackDeleted(now time.Time, eng *fusion.Engine, dead []*fusion
 				e.a.Summary = "Cleared: track " + tr.Name() + " lost (no detection for the coast time)"
 				out = append(out, m.deliver(e)...)
 			}
-			delete(m.alerts, id)
-			if m.withAlert[tr.ID()]--; m.withAlert[tr.ID()] <= 0 {
-				delete(m.withAlert, tr.ID())
-			}
+			delete(m.alerts, k)
+			delete(m.byID, e.a.ID)
 		}
 	}
 	return out
@@ -200,31 +249,34 @@ func (m *Manager) alertID(tr *fusion.Track, rule string) string {
 }
 
 // step moves one alert's life on by one evaluation: raise, revise, or clear.
-func (m *Manager) step(id, rule, severity string, hold bool, clearAfter time.Duration, clearReason string, v *view, now time.Time, eng *fusion.Engine) []Delivery {
-	e, ok := m.alerts[id]
+func (m *Manager) step(k alertKey, r *rule, c cond, v *view, now time.Time, eng *fusion.Engine) []Delivery {
+	e, ok := m.alerts[k]
 	switch {
-	case hold && (!ok || e.a.State == StateCleared):
+	case c.hold && (!ok || e.a.State == StateCleared):
 		if !ok {
 			e = &entry{track: v.tr.ID(), sentTo: map[string]bool{}}
-			m.alerts[id] = e
-			m.withAlert[v.tr.ID()]++
-			e.a = Alert{ID: id, Rule: rule, Origin: m.p.Instance}
+			id := m.alertID(v.tr, r.name)
+			e.a = Alert{ID: id, Rule: r.name, Origin: m.p.Instance}
+			m.alerts[k] = e
+			m.byID[id] = e
+			v.st.alerts++
 		}
 		e.a.Rev++
 		e.a.State = StateActive
-		e.a.Severity = severity
+		e.a.Severity = r.severity
 		e.a.FirstTime = fmtTime(now)
+		e.a.Acks = nil
 		e.falseFor = time.Time{}
-		m.fill(e, v, now, eng)
+		m.fill(e, c, v, now, eng)
 		// Distances for RevDistanceM count from this revision: after a clear the
 		// last position is that of a revision long gone.
 		e.lastPos = v.pos
 		return m.deliver(e)
-	case hold:
+	case c.hold:
 		e.falseFor = time.Time{}
 		before := e.a
-		m.fill(e, v, now, eng)
-		if material(&before, &e.a) || geo.Distance(e.lastPos, v.pos) >= m.p.RevDistanceM {
+		m.fill(e, c, v, now, eng)
+		if m.material(e, &before) || geo.Distance(e.lastPos, v.pos) >= m.p.RevDistanceM {
 			e.a.Rev++
 			e.lastPos = v.pos
 			return m.deliver(e)
@@ -235,37 +287,55 @@ func (m *Manager) step(id, rule, severity string, hold bool, clearAfter time.Dur
 		if e.falseFor.IsZero() {
 			e.falseFor = now
 		}
-		if now.Sub(e.falseFor) < clearAfter {
+		if now.Sub(e.falseFor) < r.clearAfter {
 			return nil
 		}
-		m.fill(e, v, now, eng)
+		m.fill(e, c, v, now, eng)
 		e.a.Rev++
 		e.a.State = StateCleared
-		e.a.Summary = "Cleared: " + clearReason
+		e.a.Summary = "Cleared: " + c.clear
 		return m.deliver(e)
 	}
 	return nil
 }
 
+// etaShift is how far the intercept ETA may drift before it alone is worth a revision.
+const etaShift = 2 * time.Minute
+
 // material reports whether a change deserves a new revision: whose waters,
-// where it is heading, or who gets it.
-func material(a, b *Alert) bool {
+// where it is heading, who gets it, or who intercepts it and when.
+func (m *Manager) material(e *entry, before *Alert) bool {
+	a, b := before, &e.a
 	if a.Where != b.Where || !slices.Equal(a.Agencies, b.Agencies) || a.Severity != b.Severity {
 		return true
 	}
 	ha, hb := a.HeadingFor, b.HeadingFor
-	if (ha == nil) != (hb == nil) {
+	if (ha == nil) != (hb == nil) || ha != nil && (ha.Country != hb.Country || ha.Zone != hb.Zone) {
 		return true
 	}
-	return ha != nil && (ha.Country != hb.Country || ha.Zone != hb.Zone)
+	ia, ib := a.Intercept, b.Intercept
+	if (ia == nil) != (ib == nil) {
+		return true
+	}
+	if ia != nil {
+		if ia.Asset != ib.Asset {
+			return true
+		}
+		if eta, err := time.Parse(TimeLayout, ib.ETA); err == nil {
+			if d := eta.Sub(e.lastETA); d > etaShift || d < -etaShift {
+				return true
+			}
+		}
+	}
+	return false
 }
 
-// fill writes the track, zone, routing and summary of the alert at now.
-func (m *Manager) fill(e *entry, v *view, now time.Time, eng *fusion.Engine) {
+// fill writes the track, zone, routing, intercept and summary of the alert at now.
+func (m *Manager) fill(e *entry, c cond, v *view, now time.Time, eng *fusion.Engine) {
 	a := &e.a
 	a.Time = fmtTime(now)
 	a.Track = m.trackInfo(v)
-	where, heading, routes := m.route(v, now, eng, a.Severity, a.HeadingFor)
+	where, heading, routes := m.route(v.pos, v.x, eng.Frame(), now, a.Severity, a.HeadingFor)
 	a.Where, a.HeadingFor, a.Routing = where, heading, routes
 	a.Agencies = a.Agencies[:0:0]
 	for _, r := range routes {
@@ -274,7 +344,13 @@ func (m *Manager) fill(e *entry, v *view, now time.Time, eng *fusion.Engine) {
 		}
 	}
 	slices.Sort(a.Agencies)
-	a.Summary = m.summary(a.Rule, v)
+	if c.hold {
+		a.Intercept = m.intercept(v, now)
+	}
+	a.Summary = c.summary
+	if a.Summary == "" {
+		a.Summary = fmt.Sprintf("%s: track %s %s", a.Rule, v.tr.Name(), m.whereMove(v))
+	}
 	if e.lastPos == (geo.LLA{}) {
 		e.lastPos = v.pos
 	}
@@ -295,18 +371,13 @@ func (m *Manager) trackInfo(v *view) TrackInfo {
 
 const knotsPerMPS = 3600.0 / 1852
 
-func (m *Manager) summary(rule string, v *view) string {
+// whereMove says where the track is (near which place) and how it moves.
+func (m *Manager) whereMove(v *view) string {
 	where := geo.Describe(v.pos, m.places)
 	if where == "" {
 		where = fmt.Sprintf("at %.4f, %.4f", v.pos.Lat, v.pos.Lon)
 	}
-	move := fmt.Sprintf("%03.0f° at %.0f kn", v.course, v.speed*knotsPerMPS)
-	switch rule {
-	case "dark_vessel":
-		return fmt.Sprintf("Dark surface contact %s, %s, no AIS", where, move)
-	default:
-		return fmt.Sprintf("%s: track %s %s, %s", rule, v.tr.Name(), where, move)
-	}
+	return fmt.Sprintf("%s, %03.0f° at %.0f kn", where, v.course, v.speed*knotsPerMPS)
 }
 
 // deliver renders the current revision for every agency that gets it: the
@@ -316,16 +387,69 @@ func (m *Manager) deliver(e *entry) []Delivery {
 	for _, a := range e.a.Agencies {
 		e.sentTo[a] = true
 	}
+	if in := e.a.Intercept; in != nil {
+		if eta, err := time.Parse(TimeLayout, in.ETA); err == nil {
+			e.lastETA = eta
+		}
+	}
+	e.a.Sig = ""
 	payload, err := e.a.JSON()
 	if err != nil {
 		m.log.Error("alert not encodable; not sent", "id", e.a.ID, "rev", e.a.Rev, "err", err)
 		return nil
 	}
+	if m.p.Sign != nil {
+		signed, err := m.p.Sign(payload)
+		if err != nil {
+			m.log.Error("alert not signed; sent unsigned", "id", e.a.ID, "rev", e.a.Rev, "err", err)
+		} else {
+			e.a.Sig = sigOf(payload, signed)
+			payload = signed
+		}
+	}
 	snap := e.a
+	snap.Acks = slices.Clone(e.a.Acks)
 	var out []Delivery
 	for _, ag := range slices.Sorted(maps.Keys(e.sentTo)) {
-		out = append(out, Delivery{Agency: ag, Topic: m.byID[ag].Topic, Alert: &snap, Payload: payload})
+		a := m.agencies[ag]
+		out = append(out, Delivery{Agency: ag, Topic: a.Topic, Format: a.Format, Alert: &snap, Payload: payload})
 	}
 	m.log.Info("alert", "id", snap.ID, "rev", snap.Rev, "state", snap.State, "agencies", snap.Agencies, "routing", snap.Routing)
 	return out
+}
+
+// sigOf returns the value of the "sig" member that signing appended to payload.
+func sigOf(payload, signed []byte) string {
+	const pre = `,"sig":"`
+	start := len(payload) - 1 + len(pre)
+	if len(signed) < start+2 {
+		return ""
+	}
+	return string(signed[start : len(signed)-2])
+}
+
+// Ack records an operator's acknowledgement of revision rev of alert id, sent
+// by agency: the ack is added to the alert, which goes out again as a new
+// revision to every agency that has it. A repeated ack changes nothing.
+func (m *Manager) Ack(agency, id string, rev int, by string, now time.Time) ([]Delivery, error) {
+	e, ok := m.byID[id]
+	switch {
+	case !ok:
+		return nil, fmt.Errorf("ack from %s for unknown alert %q", agency, id)
+	case !e.sentTo[agency]:
+		return nil, fmt.Errorf("ack from %s for alert %q, which was never routed to it", agency, id)
+	case rev < 1 || rev > e.a.Rev:
+		return nil, fmt.Errorf("ack from %s for alert %q rev %d: the alert is at rev %d", agency, id, rev, e.a.Rev)
+	case by == "":
+		return nil, fmt.Errorf("ack from %s for alert %q: no operator (\"by\")", agency, id)
+	}
+	for _, a := range e.a.Acks {
+		if a.Agency == agency && a.By == by && a.Rev == rev {
+			return nil, nil
+		}
+	}
+	e.a.Acks = append(e.a.Acks, Ack{Agency: agency, By: by, Rev: rev, Time: fmtTime(now)})
+	e.a.Rev++
+	e.a.Time = fmtTime(now)
+	return m.deliver(e), nil
 }

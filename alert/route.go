@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/vigia-project/vigia/fusion"
+	"github.com/vigia-project/vigia/geo"
 )
 
 // routeStep is the time step of the prediction that finds whose waters a
@@ -32,9 +33,11 @@ const headingHold = 0.5
 // prev is the heading_for of the alert's last revision (nil if none): the
 // heading it names is kept out to the horizon plus headingHold of it.
 //
-// Every route carries its reason. Rule 3 of SPEC §5 (within 10 nm of a
-// maritime boundary, both sides) needs the boundary lines and comes with them.
-func (m *Manager) route(v *view, now time.Time, eng *fusion.Engine, severity string, prev *Heading) (Where, *Heading, []Route) {
+//  5. within BoundaryM of a boundary line (maritime, or the land border for
+//     aircraft), the agencies of both sides (SPEC §5 rule 3).
+//
+// Every route carries its reason.
+func (m *Manager) route(pos geo.LLA, x fusion.State, frame *geo.Frame, now time.Time, severity string, prev *Heading) (Where, *Heading, []Route) {
 	var routes []Route
 	add := func(agency, reason string) {
 		for _, r := range routes {
@@ -44,7 +47,7 @@ func (m *Manager) route(v *view, now time.Time, eng *fusion.Engine, severity str
 		}
 		routes = append(routes, Route{Agency: agency, Reason: reason})
 	}
-	here := m.zones.At(v.pos.Lat, v.pos.Lon)
+	here := m.zones.At(pos.Lat, pos.Lon)
 	where := Where{Country: here.Country, Zone: here.Kind}
 	if here.Country == "" {
 		where.Zone = "high_seas"
@@ -56,14 +59,13 @@ func (m *Manager) route(v *view, now time.Time, eng *fusion.Engine, severity str
 	}
 
 	var heading *Heading
-	frame := eng.Frame()
 	limit := m.p.Horizon
 	if prev != nil {
 		limit += time.Duration(headingHold * float64(m.p.Horizon))
 	}
 	for dt := routeStep; dt <= limit; dt += routeStep {
 		s := dt.Seconds()
-		p := frame.FromENU(v.x[0]+v.x[2]*s, v.x[1]+v.x[3]*s, 0)
+		p := frame.FromENU(x[0]+x[2]*s, x[1]+x[3]*s, 0)
 		z := m.zones.At(p.Lat, p.Lon)
 		if z.Country == "" || z.Country == here.Country {
 			continue
@@ -81,6 +83,18 @@ func (m *Manager) route(v *view, now time.Time, eng *fusion.Engine, severity str
 		break
 	}
 
+	if m.p.BoundaryM > 0 {
+		if b, d, ok := m.zones.NearestBoundary(pos.Lat, pos.Lon, m.p.BoundaryM); ok {
+			for _, c := range b.Countries {
+				for _, a := range m.p.Agencies {
+					if a.Country == c {
+						add(a.ID, fmt.Sprintf("within %.1f nm of the %s %s boundary (%s)", d/1852,
+							b.Countries[0]+"–"+b.Countries[1], b.Kind, b.Name))
+					}
+				}
+			}
+		}
+	}
 	if len(routes) == 0 {
 		for _, id := range m.p.HighSeas {
 			add(id, "no agency's waters hold the track: configured for the high seas")

@@ -89,6 +89,8 @@ type vessel struct {
 	mmsi              uint32
 	aisFrom, aisUntil time.Duration
 	aisEvery          time.Duration
+	// aisOffset displaces its AIS positions (east, north metres): a spoofer.
+	aisOffset [2]float64
 }
 
 func (v vessel) at(dt time.Duration) geo.LLA {
@@ -182,10 +184,13 @@ func (w world) run(t testing.TB) outcome {
 				continue
 			}
 			p := v.at(dt)
+			p.Lat += v.aisOffset[1] / 111_320
+			p.Lon += v.aisOffset[0] / (111_320 * math.Cos(p.Lat*math.Pi/180))
 			r := &sensors.Report{Sensor: "ais", Time: now, Detections: []sensors.Detection{{
 				Lat: p.Lat + rng.NormFloat64()*5/111_000, Lon: p.Lon + rng.NormFloat64()*5/100_000, SigmaM: 10,
 				Speed: v.speed, Course: v.course, HasVelocity: true,
 				ID: &sensors.Identity{MMSI: v.mmsi, Name: "VESSEL"}}}}
+			m.Observe(r)
 			if _, err := eng.Apply(r); err != nil {
 				t.Fatal(err)
 			}

@@ -6,6 +6,9 @@
 package config
 
 import (
+	"fmt"
+	"os"
+	"path/filepath"
 	"time"
 )
 
@@ -29,6 +32,8 @@ type Config struct {
 	Rules Rules `yaml:"rules"`
 	// Sharing is the policy that routes alerts to agencies.
 	Sharing Sharing `yaml:"sharing"`
+	// Signing is the key alerts are signed with.
+	Signing Signing `yaml:"signing"`
 	// Zones names the maritime zone polygons; empty means the built-in set.
 	Zones Zones `yaml:"zones"`
 	// Sensors are the gateways this instance listens to.
@@ -155,6 +160,172 @@ type Tracker struct {
 type Rules struct {
 	// DarkVessel raises an alert for a confirmed surface track with no AIS nearby.
 	DarkVessel DarkVessel `yaml:"dark_vessel"`
+	// IdentityMismatch: AIS far from the radar track, one MMSI in two places, or an invalid MMSI.
+	IdentityMismatch IdentityMismatch `yaml:"identity_mismatch"`
+	// GoFast: a fast surface track without AIS.
+	GoFast GoFast `yaml:"go_fast"`
+	// ZoneEntry: an inbound crossing into a territorial sea or across a maritime boundary.
+	ZoneEntry ZoneEntry `yaml:"zone_entry"`
+	// CoastApproach: a fast run at the 12 nm line, or a course passing close to the coast.
+	CoastApproach CoastApproach `yaml:"coast_approach"`
+	// Rendezvous: two slow vessels close together for a long time away from port.
+	Rendezvous Rendezvous `yaml:"rendezvous"`
+	// Loitering: a vessel nearly stopped for a long time outside anchorages.
+	Loitering Loitering `yaml:"loitering"`
+	// AISGap: a vessel's AIS silent for too long while radar still holds it.
+	AISGap AISGap `yaml:"ais_gap"`
+	// LowSlowAircraft: an air track without transponder, low and slow, crossing the land border inbound.
+	LowSlowAircraft LowSlowAircraft `yaml:"low_slow_aircraft"`
+}
+
+// IdentityMismatch is the identity_mismatch rule.
+type IdentityMismatch struct {
+	// Enabled turns the rule on (default true).
+	Enabled *bool `yaml:"enabled"`
+	// MaxOffsetM: an AIS track this far or farther from a dark radar track moving with it disagrees with it.
+	MaxOffsetM float64 `yaml:"max_offset_m"`
+	// PairRadiusM is how far from an AIS track a radar track moving with it is looked for.
+	PairRadiusM float64 `yaml:"pair_radius_m"`
+	// SameVelocityMPS: the two tracks' velocities differ by less than this.
+	SameVelocityMPS float64 `yaml:"same_velocity_mps"`
+	// Hold: the disagreement must last this long.
+	Hold time.Duration `yaml:"hold"`
+	// MaxImpliedSpeedKn: one MMSI reported at two positions this fast apart is in two places.
+	MaxImpliedSpeedKn float64 `yaml:"max_implied_speed_kn"`
+	// MinJumpM: jumps shorter than this are noise, whatever the implied speed.
+	MinJumpM float64 `yaml:"min_jump_m"`
+	// Severity of the alert: low, medium, high or critical.
+	Severity string `yaml:"severity"`
+	// ClearAfter clears the alert once no mismatch has been seen for this long.
+	ClearAfter time.Duration `yaml:"clear_after"`
+}
+
+// GoFast is the go_fast rule.
+type GoFast struct {
+	// Enabled turns the rule on (default true).
+	Enabled *bool `yaml:"enabled"`
+	// SpeedKn: surface speed above this...
+	SpeedKn float64 `yaml:"speed_kn"`
+	// Sustain: ...held this long, without AIS.
+	Sustain time.Duration `yaml:"sustain"`
+	// Severity of the alert: low, medium, high or critical.
+	Severity string `yaml:"severity"`
+	// ClearAfter clears the alert once the condition has not held for this long.
+	ClearAfter time.Duration `yaml:"clear_after"`
+}
+
+// ZoneEntry is the zone_entry rule.
+type ZoneEntry struct {
+	// Enabled turns the rule on (default true).
+	Enabled *bool `yaml:"enabled"`
+	// Hold is the hysteresis: a track is in a new zone only once it has stayed there this long.
+	Hold time.Duration `yaml:"hold"`
+	// Identified also watches tracks with an AIS identity (default false: cooperative traffic enters waters all day).
+	Identified bool `yaml:"identified"`
+	// Severity of the alert: low, medium, high or critical.
+	Severity string `yaml:"severity"`
+	// ActiveFor: the alert of a crossing is cleared this long after it, or when the track leaves the zone.
+	ActiveFor time.Duration `yaml:"active_for"`
+}
+
+// CoastApproach is the coast_approach rule.
+type CoastApproach struct {
+	// Enabled turns the rule on (default true).
+	Enabled *bool `yaml:"enabled"`
+	// SpeedKn: faster than this and closing on a territorial sea...
+	SpeedKn float64 `yaml:"speed_kn"`
+	// TimeToLine: ...reached within this (the 12 nm line).
+	TimeToLine time.Duration `yaml:"time_to_line"`
+	// ClosestApproachM: a predicted course passing closer than this to the coast (within time_to_line).
+	ClosestApproachM float64 `yaml:"closest_approach_m"`
+	// Identified also watches tracks with an AIS identity (default false).
+	Identified bool `yaml:"identified"`
+	// Severity of the alert: low, medium, high or critical.
+	Severity string `yaml:"severity"`
+	// ClearAfter clears the alert once the condition has not held for this long.
+	ClearAfter time.Duration `yaml:"clear_after"`
+}
+
+// Rendezvous is the rendezvous rule.
+type Rendezvous struct {
+	// Enabled turns the rule on (default true).
+	Enabled *bool `yaml:"enabled"`
+	// DistanceM: two vessels within this of each other...
+	DistanceM float64 `yaml:"distance_m"`
+	// Duration: ...for this long...
+	Duration time.Duration `yaml:"duration"`
+	// MaxSpeedKn: ...both slower than this, outside port and anchorage areas.
+	MaxSpeedKn float64 `yaml:"max_speed_kn"`
+	// Severity of the alert: low, medium, high or critical.
+	Severity string `yaml:"severity"`
+	// ClearAfter clears the alert once the condition has not held for this long.
+	ClearAfter time.Duration `yaml:"clear_after"`
+}
+
+// Loitering is the loitering rule.
+type Loitering struct {
+	// Enabled turns the rule on (default true).
+	Enabled *bool `yaml:"enabled"`
+	// MaxSpeedKn: slower than this...
+	MaxSpeedKn float64 `yaml:"max_speed_kn"`
+	// Duration: ...for this long, outside anchorages and ports.
+	Duration time.Duration `yaml:"duration"`
+	// Severity of the alert: low, medium, high or critical.
+	Severity string `yaml:"severity"`
+	// ClearAfter clears the alert once the condition has not held for this long.
+	ClearAfter time.Duration `yaml:"clear_after"`
+}
+
+// AISGap is the ais_gap rule.
+type AISGap struct {
+	// Enabled turns the rule on (default true).
+	Enabled *bool `yaml:"enabled"`
+	// Factor: AIS silent for longer than the class's expected reporting interval times this.
+	Factor float64 `yaml:"factor"`
+	// MinGap: never less than this (the fast-vessel intervals of 2 s would otherwise make seconds a gap).
+	MinGap time.Duration `yaml:"min_gap"`
+	// RadarWindow: a non-cooperative sensor must have updated the track this recently.
+	RadarWindow time.Duration `yaml:"radar_window"`
+	// Severity of the alert: low, medium, high or critical.
+	Severity string `yaml:"severity"`
+	// ClearAfter clears the alert once the condition has not held for this long.
+	ClearAfter time.Duration `yaml:"clear_after"`
+}
+
+// LowSlowAircraft is the low_slow_aircraft rule.
+type LowSlowAircraft struct {
+	// Enabled turns the rule on (default true).
+	Enabled *bool `yaml:"enabled"`
+	// MaxSpeedKn: slower than this...
+	MaxSpeedKn float64 `yaml:"max_speed_kn"`
+	// MaxAltitudeFt: ...and lower than this...
+	MaxAltitudeFt float64 `yaml:"max_altitude_ft"`
+	// Hold: ...and on the other side of the land border for this long (hysteresis).
+	Hold time.Duration `yaml:"hold"`
+	// Severity of the alert: low, medium, high or critical.
+	Severity string `yaml:"severity"`
+	// ActiveFor: the alert of a crossing is cleared this long after it.
+	ActiveFor time.Duration `yaml:"active_for"`
+}
+
+// KeyPath returns the signing key file in force: KeyFile, or the default
+// under the user's configuration directory.
+func (c *Config) KeyPath() (string, error) {
+	if c.Signing.KeyFile != "" {
+		return c.Signing.KeyFile, nil
+	}
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return "", fmt.Errorf("signing key: no key_file set and no user config directory: %w", err)
+	}
+	return filepath.Join(dir, "vigia", c.Instance+"-ed25519.pem"), nil
+}
+
+// Signing is the instance's Ed25519 alert signing key.
+type Signing struct {
+	// KeyFile is the PEM private key; generated on first run (with KEY.pub beside it) when missing.
+	// Empty: {user config dir}/vigia/{instance}-ed25519.pem (e.g. ~/.config/vigia/gulf-1-ed25519.pem).
+	KeyFile string `yaml:"key_file"`
 }
 
 // DarkVessel is the dark_vessel rule: a confirmed surface track with no AIS
@@ -180,6 +351,8 @@ type Sharing struct {
 	HighSeas []string `yaml:"high_seas"`
 	// CriticalToAll sends critical alerts to every agency.
 	CriticalToAll *bool `yaml:"critical_to_all"`
+	// BoundaryM: a track within this distance of a maritime boundary goes to the agencies of both sides.
+	BoundaryM float64 `yaml:"boundary_m"`
 }
 
 // Zones names the zone data.
@@ -235,7 +408,7 @@ type Agency struct {
 	Name string `yaml:"name"`
 	// Country is the ISO 3166 alpha-2 code of the waters it acts in (US, MX, CA).
 	Country string `yaml:"country"`
-	// Format of its alerts: json (cot and cap are planned).
+	// Format of its alerts: json, cot (Cursor-on-Target XML) or cap (OASIS CAP 1.2).
 	Format string `yaml:"format"`
 	// Topic overrides the default {prefix}alerts/{id}.
 	Topic string `yaml:"topic"`
@@ -253,6 +426,8 @@ type Asset struct {
 	Home Position `yaml:"home"`
 	// MaxSpeedMPS is its top speed.
 	MaxSpeedMPS float64 `yaml:"max_speed_mps"`
+	// ResponseDelay is how long it takes to get under way (default by kind: boat 5m, cutter 10m, helicopter 15m, aircraft 20m).
+	ResponseDelay time.Duration `yaml:"response_delay"`
 }
 
 // Log sets the log output.

@@ -59,8 +59,71 @@ func (c *Config) applyDefaults() {
 	setS(&dv.Severity, "high")
 	setD(&dv.ClearAfter, 60*time.Second)
 
+	on := func(b **bool) {
+		if *b == nil {
+			*b = ptr(true)
+		}
+	}
+	r := &c.Rules
+	im := &r.IdentityMismatch
+	on(&im.Enabled)
+	setF(&im.MaxOffsetM, 1000)
+	setF(&im.PairRadiusM, 5000)
+	setF(&im.SameVelocityMPS, 1.5)
+	setD(&im.Hold, 60*time.Second)
+	setF(&im.MaxImpliedSpeedKn, 60)
+	setF(&im.MinJumpM, 1000)
+	setS(&im.Severity, "medium")
+	setD(&im.ClearAfter, 5*time.Minute)
+	gf := &r.GoFast
+	on(&gf.Enabled)
+	setF(&gf.SpeedKn, 25)
+	setD(&gf.Sustain, 3*time.Minute)
+	setS(&gf.Severity, "high")
+	setD(&gf.ClearAfter, 60*time.Second)
+	ze := &r.ZoneEntry
+	on(&ze.Enabled)
+	setD(&ze.Hold, 20*time.Second)
+	setS(&ze.Severity, "medium")
+	setD(&ze.ActiveFor, 15*time.Minute)
+	ca := &r.CoastApproach
+	on(&ca.Enabled)
+	setF(&ca.SpeedKn, 20)
+	setD(&ca.TimeToLine, 30*time.Minute)
+	setF(&ca.ClosestApproachM, 1852)
+	setS(&ca.Severity, "high")
+	setD(&ca.ClearAfter, 60*time.Second)
+	rv := &r.Rendezvous
+	on(&rv.Enabled)
+	setF(&rv.DistanceM, 500)
+	setD(&rv.Duration, 15*time.Minute)
+	setF(&rv.MaxSpeedKn, 3)
+	setS(&rv.Severity, "high")
+	setD(&rv.ClearAfter, 2*time.Minute)
+	lo := &r.Loitering
+	on(&lo.Enabled)
+	setF(&lo.MaxSpeedKn, 2)
+	setD(&lo.Duration, time.Hour)
+	setS(&lo.Severity, "low")
+	setD(&lo.ClearAfter, 2*time.Minute)
+	ag := &r.AISGap
+	on(&ag.Enabled)
+	setF(&ag.Factor, 18)
+	setD(&ag.MinGap, 2*time.Minute)
+	setD(&ag.RadarWindow, 30*time.Second)
+	setS(&ag.Severity, "medium")
+	setD(&ag.ClearAfter, 30*time.Second)
+	ls := &r.LowSlowAircraft
+	on(&ls.Enabled)
+	setF(&ls.MaxSpeedKn, 150)
+	setF(&ls.MaxAltitudeFt, 2000)
+	setD(&ls.Hold, 10*time.Second)
+	setS(&ls.Severity, "high")
+	setD(&ls.ActiveFor, 15*time.Minute)
+
 	sh := &c.Sharing
 	setD(&sh.Horizon, 30*time.Minute)
+	setF(&sh.BoundaryM, 10*1852)
 	if sh.CriticalToAll == nil {
 		sh.CriticalToAll = ptr(true)
 	}
@@ -87,6 +150,11 @@ func (c *Config) applyDefaults() {
 		a := &c.Agencies[i]
 		setS(&a.Format, "json")
 		setS(&a.Topic, c.TopicPrefix+"alerts/"+a.ID)
+	}
+	for i := range c.Assets {
+		a := &c.Assets[i]
+		setD(&a.ResponseDelay, map[string]time.Duration{"boat": 5 * time.Minute, "cutter": 10 * time.Minute,
+			"helicopter": 15 * time.Minute, "aircraft": 20 * time.Minute}[a.Kind])
 	}
 
 	setS(&c.Log.Level, "info")

@@ -105,7 +105,56 @@ func (c *Config) validate() error {
 	v.positive("rules.dark_vessel.clear_after", dv.ClearAfter.Seconds())
 	v.oneOf("rules.dark_vessel.severity", dv.Severity, severities)
 
+	r := c.Rules
+	for _, x := range []struct {
+		p string
+		v float64
+	}{
+		{"identity_mismatch.max_offset_m", r.IdentityMismatch.MaxOffsetM},
+		{"identity_mismatch.pair_radius_m", r.IdentityMismatch.PairRadiusM},
+		{"identity_mismatch.same_velocity_mps", r.IdentityMismatch.SameVelocityMPS},
+		{"identity_mismatch.hold", r.IdentityMismatch.Hold.Seconds()},
+		{"identity_mismatch.max_implied_speed_kn", r.IdentityMismatch.MaxImpliedSpeedKn},
+		{"identity_mismatch.min_jump_m", r.IdentityMismatch.MinJumpM},
+		{"identity_mismatch.clear_after", r.IdentityMismatch.ClearAfter.Seconds()},
+		{"go_fast.speed_kn", r.GoFast.SpeedKn},
+		{"go_fast.sustain", r.GoFast.Sustain.Seconds()},
+		{"go_fast.clear_after", r.GoFast.ClearAfter.Seconds()},
+		{"zone_entry.hold", r.ZoneEntry.Hold.Seconds()},
+		{"zone_entry.active_for", r.ZoneEntry.ActiveFor.Seconds()},
+		{"coast_approach.speed_kn", r.CoastApproach.SpeedKn},
+		{"coast_approach.time_to_line", r.CoastApproach.TimeToLine.Seconds()},
+		{"coast_approach.closest_approach_m", r.CoastApproach.ClosestApproachM},
+		{"coast_approach.clear_after", r.CoastApproach.ClearAfter.Seconds()},
+		{"rendezvous.distance_m", r.Rendezvous.DistanceM},
+		{"rendezvous.duration", r.Rendezvous.Duration.Seconds()},
+		{"rendezvous.max_speed_kn", r.Rendezvous.MaxSpeedKn},
+		{"rendezvous.clear_after", r.Rendezvous.ClearAfter.Seconds()},
+		{"loitering.max_speed_kn", r.Loitering.MaxSpeedKn},
+		{"loitering.duration", r.Loitering.Duration.Seconds()},
+		{"loitering.clear_after", r.Loitering.ClearAfter.Seconds()},
+		{"ais_gap.factor", r.AISGap.Factor},
+		{"ais_gap.min_gap", r.AISGap.MinGap.Seconds()},
+		{"ais_gap.radar_window", r.AISGap.RadarWindow.Seconds()},
+		{"ais_gap.clear_after", r.AISGap.ClearAfter.Seconds()},
+		{"low_slow_aircraft.max_speed_kn", r.LowSlowAircraft.MaxSpeedKn},
+		{"low_slow_aircraft.max_altitude_ft", r.LowSlowAircraft.MaxAltitudeFt},
+		{"low_slow_aircraft.hold", r.LowSlowAircraft.Hold.Seconds()},
+		{"low_slow_aircraft.active_for", r.LowSlowAircraft.ActiveFor.Seconds()},
+	} {
+		v.positive("rules."+x.p, x.v)
+	}
+	for _, x := range []struct{ p, s string }{
+		{"identity_mismatch", r.IdentityMismatch.Severity}, {"go_fast", r.GoFast.Severity},
+		{"zone_entry", r.ZoneEntry.Severity}, {"coast_approach", r.CoastApproach.Severity},
+		{"rendezvous", r.Rendezvous.Severity}, {"loitering", r.Loitering.Severity},
+		{"ais_gap", r.AISGap.Severity}, {"low_slow_aircraft", r.LowSlowAircraft.Severity},
+	} {
+		v.oneOf("rules."+x.p+".severity", x.s, severities)
+	}
+
 	v.positive("sharing.horizon", c.Sharing.Horizon.Seconds())
+	v.positive("sharing.boundary_m", c.Sharing.BoundaryM)
 	for i, a := range c.Sharing.HighSeas {
 		if _, ok := c.AgencyByID(a); !ok {
 			v.fail(fmt.Sprintf("sharing.high_seas[%d]", i), "agency %q is not configured under agencies", a)
@@ -190,7 +239,7 @@ func (v *validator) agencies() {
 		}
 		ids[a.ID] = true
 		v.oneOf(p+".country", a.Country, countries)
-		v.oneOf(p+".format", a.Format, []string{"json"})
+		v.oneOf(p+".format", a.Format, []string{"json", "cot", "cap"})
 		if strings.ContainsAny(a.Topic, "+#") {
 			v.fail(p+".topic", "%q must be a topic, not a filter", a.Topic)
 		}
@@ -214,6 +263,9 @@ func (v *validator) assets() {
 		v.oneOf(p+".kind", a.Kind, assetKinds)
 		v.position(p+".home", a.Home)
 		v.positive(p+".max_speed_mps", a.MaxSpeedMPS)
+		if a.ResponseDelay < 0 {
+			v.fail(p+".response_delay", "must not be negative, got %s", a.ResponseDelay)
+		}
 	}
 }
 

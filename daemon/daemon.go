@@ -17,6 +17,7 @@ package daemon
 
 import (
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -36,6 +37,7 @@ import (
 	"github.com/vigia-project/vigia/fusion"
 	"github.com/vigia-project/vigia/geo"
 	"github.com/vigia-project/vigia/sensors"
+	"github.com/vigia-project/vigia/sign"
 )
 
 // Clock tells the daemon the time. Live daemons use the wall clock; the demo
@@ -68,6 +70,8 @@ type Options struct {
 	Clock  Clock
 	// FlushTimeout bounds how long shutdown waits for pending alerts to be acknowledged.
 	FlushTimeout time.Duration
+	// SigningKey signs alerts; nil loads (or creates) the configured key file.
+	SigningKey ed25519.PrivateKey
 }
 
 // Daemon is one Vigia instance.
@@ -86,7 +90,7 @@ type Daemon struct {
 	sensorCfg map[string]*config.Sensor
 
 	queue   chan inbound
-	alerts  chan alert.Delivery
+	alerts  chan outMsg
 	closing atomic.Bool
 
 	brk       *broker.Broker
@@ -128,7 +132,7 @@ func New(cfg *config.Config, opts Options) (*Daemon, error) {
 	}
 	d := &Daemon{cfg: cfg, log: opts.Logger, clock: opts.Clock, opts: opts, metrics: newMetrics(),
 		topics: map[string]string{}, queue: make(chan inbound, cfg.Ingest.QueueSize),
-		alerts: make(chan alert.Delivery, 4096), ready: make(chan struct{}),
+		alerts: make(chan outMsg, 4096), ready: make(chan struct{}),
 		dropLogged: map[dropKey]time.Time{}, dropSuppressed: map[dropKey]int{}}
 
 	var zones *geo.Zones
@@ -147,7 +151,22 @@ func New(cfg *config.Config, opts Options) (*Daemon, error) {
 	if err != nil {
 		return nil, err
 	}
-	d.manager = alert.NewManager(alertParams(cfg), zones, geo.DefaultPlaces(), d.log)
+	ap := alertParams(cfg)
+	key := opts.SigningKey
+	if key == nil {
+		path, err := cfg.KeyPath()
+		if err != nil {
+			return nil, err
+		}
+		var created bool
+		if key, created, err = sign.LoadOrCreateKey(path); err != nil {
+			return nil, err
+		}
+		d.log.Info("alert signing key", "file", path, "public", path+".pub", "created", created,
+			"key_id", sign.KeyID(key.Public().(ed25519.PublicKey)))
+	}
+	ap.Sign = func(b []byte) ([]byte, error) { return sign.Sign(key, b) }
+	d.manager = alert.NewManager(ap, zones, geo.DefaultPlaces(), d.log)
 	d.decoders, d.sensorCfg = map[string]sensors.Decoder{}, map[string]*config.Sensor{}
 	for i := range cfg.Sensors {
 		s := &cfg.Sensors[i]
@@ -299,6 +318,12 @@ func (d *Daemon) onConnect(c paho.Client) {
 				return // the next (re)connection subscribes again
 			}
 			time.Sleep(time.Second)
+		}
+	}
+	for _, f := range []string{d.assetsFilter(), d.acksFilter()} {
+		if tok := c.Subscribe(f, 1, d.onMessage); !tok.WaitTimeout(10*time.Second) || tok.Error() != nil {
+			d.log.Error("subscribe failed", "topic", f, "err", tok.Error())
+			return // the next (re)connection subscribes again
 		}
 	}
 	c.Publish(d.statusTopic(), 1, true, "online")

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"math"
 	"math/rand/v2"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -82,6 +83,7 @@ func testConfig(t *testing.T, brokerURL string) *config.Config {
 	c.Broker.Listen = "127.0.0.1:0"
 	c.Broker.ClientID = "vigia-test-" + strings.ReplaceAll(t.Name(), "/", "-")
 	c.HTTP.Listen = "127.0.0.1:0"
+	c.Signing.KeyFile = filepath.Join(t.TempDir(), "key.pem")
 	return c
 }
 
@@ -402,8 +404,10 @@ func TestShutdownFlushesAndStatus(t *testing.T) {
 // measurement-time order: the alerts are byte-identical to those of the
 // same reports in order.
 func TestReorderWindowSameAlerts(t *testing.T) {
+	key := filepath.Join(t.TempDir(), "key.pem") // one instance key: signatures must match too
 	run := func(swap bool) []string {
 		c := testConfig(t, "")
+		c.Signing.KeyFile = key
 		c.Broker.ClientID += fmt.Sprint(swap)
 		r := startDaemon(t, c)
 		gw := client(t, r.d.BrokerURL(), "gw-reorder")

@@ -69,6 +69,8 @@ type loop struct {
 	lastPic    time.Time
 	reports    []sensors.Report // scratch for one payload's reports
 	lastExpire time.Time
+	lastForget time.Time
+	capRefs    map[string]*capRef
 }
 
 type dropKey struct{ sensor, reason string }
@@ -100,6 +102,9 @@ func (l *loop) expire() {
 func (l *loop) accept(in inbound) {
 	d := l.d
 	sensor, ok := d.topics[in.topic]
+	if !ok && l.control(in) {
+		return
+	}
 	if !ok { // not one of our subscriptions: cannot happen unless the broker misroutes
 		d.drop("", reasonUnknownSensor, errors.New("message on unsubscribed topic "+in.topic))
 		return
@@ -224,6 +229,10 @@ func (l *loop) evaluate(now time.Time) {
 	dead := d.engine.Advance(now)
 	l.send(d.manager.TrackDeleted(now, d.engine, dead))
 	l.send(d.manager.Evaluate(now, d.engine))
+	if now.Sub(l.lastForget) >= time.Minute {
+		l.lastForget = now
+		d.manager.ForgetBefore(now.Add(-time.Hour))
+	}
 	l.countTracks()
 	if iv := d.cfg.Tracker.TracksInterval; iv > 0 && now.Sub(l.lastPic) >= iv {
 		l.lastPic = now
@@ -233,6 +242,7 @@ func (l *loop) evaluate(now time.Time) {
 
 func (l *loop) apply(rep *sensors.Report) {
 	d := l.d
+	d.manager.Observe(rep)
 	res, err := d.engine.Apply(rep)
 	if err != nil {
 		reason := "engine"
@@ -261,7 +271,9 @@ func (l *loop) apply(rep *sensors.Report) {
 
 func (l *loop) send(ds []alert.Delivery) {
 	for _, dl := range ds {
-		l.d.alerts <- dl // blocking on purpose: an alert is never dropped for lack of room
+		for _, m := range l.render(dl) {
+			l.d.alerts <- m // blocking on purpose: an alert is never dropped for lack of room
+		}
 	}
 }
 

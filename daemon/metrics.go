@@ -21,6 +21,7 @@ type metrics struct {
 	connected   prometheus.Gauge
 	kinds       *prometheus.CounterVec // sensor, kind
 	clockOffset *prometheus.GaugeVec   // sensor
+	acks        *prometheus.CounterVec // agency
 }
 
 func newMetrics() *metrics {
@@ -40,6 +41,9 @@ func newMetrics() *metrics {
 	m.published = prometheus.NewHistogram(prometheus.HistogramOpts{Name: "vigia_alert_publish_seconds",
 		Help:    "Time from handing an alert revision to the MQTT client to the broker's acknowledgement.",
 		Buckets: prometheus.ExponentialBuckets(0.0005, 2, 16)})
+	m.acks = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "vigia_acks_total",
+		Help: "Operators' acknowledgements recorded on alerts, by agency (refused ones count as drops of sensor \"acks\")."},
+		[]string{"agency"})
 	m.pubRetries = prometheus.NewCounter(prometheus.CounterOpts{Name: "vigia_alert_publish_retries_total",
 		Help: "Alert publishes that failed or timed out and were tried again."})
 	m.connected = prometheus.NewGauge(prometheus.GaugeOpts{Name: "vigia_broker_connected",
@@ -48,7 +52,7 @@ func newMetrics() *metrics {
 		Help: "Reports decoded, by sensor and kind (observation, static, base_station, aid_to_navigation, service)."}, []string{"sensor", "kind"})
 	m.clockOffset = prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "vigia_sensor_clock_offset_seconds",
 		Help: "Receive time minus the time an AIS base station reported, by sensor: the receiver's clock offset and latency."}, []string{"sensor"})
-	m.reg.MustRegister(m.kinds, m.clockOffset, m.received, m.dropped, m.detections, m.rejected, m.tracks, m.alerts, m.published, m.pubRetries, m.connected,
+	m.reg.MustRegister(m.acks, m.kinds, m.clockOffset, m.received, m.dropped, m.detections, m.rejected, m.tracks, m.alerts, m.published, m.pubRetries, m.connected,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

@@ -15,30 +15,30 @@ import (
 // timeout has passed (what is left is logged as lost).
 func (d *Daemon) publishLoop() {
 	var deadline time.Time
-	for dl := range d.alerts {
+	for m := range d.alerts {
 		for attempt := 1; ; attempt++ {
 			if d.closing.Load() && deadline.IsZero() {
 				deadline = time.Now().Add(d.opts.FlushTimeout)
 			}
 			start := time.Now()
-			tok := d.client.Publish(dl.Topic, 1, false, dl.Payload)
+			tok := d.client.Publish(m.topic, 1, false, m.payload)
 			wait := 5 * time.Second
 			if !deadline.IsZero() {
 				wait = max(time.Until(deadline), 10*time.Millisecond)
 			}
 			if tok.WaitTimeout(wait) && tok.Error() == nil {
 				d.metrics.published.Observe(time.Since(start).Seconds())
-				d.metrics.alerts.WithLabelValues(dl.Alert.Rule, dl.Agency, dl.Alert.State).Inc()
+				d.metrics.alerts.WithLabelValues(m.alert.Rule, m.agency, m.alert.State).Inc()
 				d.stats.alerts.Add(1)
 				break
 			}
 			if !deadline.IsZero() && time.Now().After(deadline) {
-				d.log.Error("alert not acknowledged before the shutdown deadline", "id", dl.Alert.ID, "rev", dl.Alert.Rev,
-					"agency", dl.Agency, "err", tok.Error())
+				d.log.Error("alert not acknowledged before the shutdown deadline", "id", m.alert.ID, "rev", m.alert.Rev,
+					"agency", m.agency, "err", tok.Error())
 				break
 			}
 			d.metrics.pubRetries.Inc()
-			d.log.Warn("alert publish failed; trying again", "id", dl.Alert.ID, "rev", dl.Alert.Rev, "agency", dl.Agency,
+			d.log.Warn("alert publish failed; trying again", "id", m.alert.ID, "rev", m.alert.Rev, "agency", m.agency,
 				"attempt", attempt, "err", tok.Error())
 			time.Sleep(min(time.Duration(attempt)*200*time.Millisecond, 2*time.Second))
 		}

@@ -49,15 +49,50 @@ func engineSensors(c *config.Config) []fusion.Sensor {
 
 // alertParams maps the rules and sharing settings onto the alert manager's.
 func alertParams(c *config.Config) alert.Params {
-	dv := c.Rules.DarkVessel
+	const kn = 1852.0 / 3600 // m/s per knot
+	r := c.Rules
+	dv := r.DarkVessel
+	base := func(enabled *bool, severity string, clearAfter time.Duration) alert.RuleBase {
+		return alert.RuleBase{Enabled: *enabled, Severity: severity, ClearAfter: clearAfter}
+	}
+	im, gf, ze, ca := r.IdentityMismatch, r.GoFast, r.ZoneEntry, r.CoastApproach
+	rv, lo, ag, ls := r.Rendezvous, r.Loitering, r.AISGap, r.LowSlowAircraft
 	p := alert.Params{
 		Instance: c.Instance,
 		DarkVessel: alert.DarkVessel{Enabled: *dv.Enabled, AISRadiusM: dv.AISRadiusM, AISWindow: dv.AISWindow,
 			Severity: dv.Severity, ClearAfter: dv.ClearAfter},
+		IdentityMismatch: alert.IdentityMismatch{RuleBase: base(im.Enabled, im.Severity, im.ClearAfter),
+			MaxOffsetM: im.MaxOffsetM, PairRadiusM: im.PairRadiusM, SameVelocityMPS: im.SameVelocityMPS, Hold: im.Hold,
+			RadarWindow: 30 * time.Second, MaxImpliedSpeedMPS: im.MaxImpliedSpeedKn * kn, MinJumpM: im.MinJumpM},
+		GoFast: alert.GoFast{RuleBase: base(gf.Enabled, gf.Severity, gf.ClearAfter), SpeedMPS: gf.SpeedKn * kn, Sustain: gf.Sustain},
+		ZoneEntry: alert.ZoneEntry{RuleBase: base(ze.Enabled, ze.Severity, 0), Hold: ze.Hold, Identified: ze.Identified,
+			ActiveFor: ze.ActiveFor},
+		CoastApproach: alert.CoastApproach{RuleBase: base(ca.Enabled, ca.Severity, ca.ClearAfter), SpeedMPS: ca.SpeedKn * kn,
+			TimeToLine: ca.TimeToLine, ClosestApproachM: ca.ClosestApproachM, Identified: ca.Identified},
+		Rendezvous: alert.Rendezvous{RuleBase: base(rv.Enabled, rv.Severity, rv.ClearAfter), DistanceM: rv.DistanceM,
+			Duration: rv.Duration, MaxSpeedMPS: rv.MaxSpeedKn * kn},
+		Loitering: alert.Loitering{RuleBase: base(lo.Enabled, lo.Severity, lo.ClearAfter), MaxSpeedMPS: lo.MaxSpeedKn * kn,
+			Duration: lo.Duration},
+		AISGap: alert.AISGap{RuleBase: base(ag.Enabled, ag.Severity, ag.ClearAfter), Factor: ag.Factor, MinGap: ag.MinGap,
+			RadarWindow: ag.RadarWindow},
+		LowSlowAircraft: alert.LowSlowAircraft{RuleBase: base(ls.Enabled, ls.Severity, 0), MaxSpeedMPS: ls.MaxSpeedKn * kn,
+			MaxAltitudeM: ls.MaxAltitudeFt * 0.3048, Hold: ls.Hold, ActiveFor: ls.ActiveFor},
 		Horizon: c.Sharing.Horizon, HighSeas: c.Sharing.HighSeas, CriticalToAll: *c.Sharing.CriticalToAll,
+		BoundaryM: c.Sharing.BoundaryM,
+	}
+	for _, s := range c.Sensors {
+		if s.Kind == "ais" && s.Position != nil && s.RangeM > 0 {
+			p.AISGap.Coverage = append(p.AISGap.Coverage, alert.Coverage{
+				Pos: geo.LLA{Lat: s.Position.Lat, Lon: s.Position.Lon}, RangeM: s.RangeM})
+		}
 	}
 	for _, a := range c.Agencies {
-		p.Agencies = append(p.Agencies, alert.Agency{ID: a.ID, Country: a.Country, Topic: a.Topic})
+		p.Agencies = append(p.Agencies, alert.Agency{ID: a.ID, Country: a.Country, Topic: a.Topic, Format: a.Format})
+	}
+	for _, a := range c.Assets {
+		p.Assets = append(p.Assets, alert.Asset{ID: a.ID, Agency: a.Agency, Kind: a.Kind,
+			Pos: geo.LLA{Lat: a.Home.Lat, Lon: a.Home.Lon}, MaxSpeedMPS: a.MaxSpeedMPS, ResponseDelay: a.ResponseDelay,
+			Available: true})
 	}
 	return p
 }

@@ -134,7 +134,8 @@ type Result struct {
 type Plot struct {
 	E, N float64
 	R    [2][2]float64
-	Alt  float64
+	// Alt is the altitude (m) when AltSigma > 0 (its 1σ, m); AltSigma 0: no altitude.
+	Alt, AltSigma float64
 	// Class is hard evidence of the class (unknown when there is none).
 	Class sensors.Class
 	// Vel is the reported velocity (east, north m/s) when HasVel.
@@ -142,6 +143,13 @@ type Plot struct {
 	HasVel bool
 	ID     *sensors.Identity
 }
+
+// Altitude uncertainty: the floor of a 3-D radar plot's, and that of a
+// reported altitude (ADS-B, a geodetic plot with alt_m).
+const (
+	altSigmaMin      = 10.0
+	altSigmaReported = 30.0
+)
 
 // Engine holds the track picture.
 type Engine struct {
@@ -261,6 +269,13 @@ func New(frame *geo.Frame, p Params, list []Sensor) (*Engine, error) {
 
 // Frame returns the engine's local tangent plane.
 func (e *Engine) Frame() *geo.Frame { return e.frame }
+
+// Cooperative reports whether a sensor is a cooperative one (AIS, ADS-B):
+// its updates carry identity, not an independent look at the target.
+func (e *Engine) Cooperative(sensor string) bool {
+	s, ok := e.sensors[sensor]
+	return ok && s.Cooperative
+}
 
 // Now returns the engine clock.
 func (e *Engine) Now() time.Time { return e.now }
@@ -479,9 +494,9 @@ func (e *Engine) measure(s *Sensor, platform geo.LLA, r *sensors.Report, res *Re
 				case pos.Alt+3*sigAlt < e.p.AirAltitudeM && d.Class == sensors.ClassUnknown:
 					m.Class = sensors.ClassSurface
 				}
-				m.Alt = math.Max(pos.Alt, 0)
+				m.Alt, m.AltSigma = math.Max(pos.Alt, 0), math.Max(sigAlt, altSigmaMin)
 			case d.HasAlt:
-				m.Alt = d.Alt
+				m.Alt, m.AltSigma = d.Alt, altSigmaReported
 				if d.Class == sensors.ClassUnknown && d.Alt > e.p.AirAltitudeM {
 					m.Class = sensors.ClassAir
 				}
@@ -501,7 +516,7 @@ func (e *Engine) measure(s *Sensor, platform geo.LLA, r *sensors.Report, res *Re
 				m.R = [2][2]float64{{sg * sg, 0}, {0, sg * sg}}
 			}
 			if d.HasAlt {
-				m.Alt = d.Alt
+				m.Alt, m.AltSigma = d.Alt, altSigmaReported
 				if d.Class == sensors.ClassUnknown && d.Alt > e.p.AirAltitudeM {
 					m.Class = sensors.ClassAir
 				}
@@ -895,8 +910,8 @@ func (e *Engine) update(tr *Track, m *measurement, s *Sensor, t time.Time, pr pa
 	if t.After(tr.lastUpdate) {
 		tr.lastUpdate = t
 	}
-	if m.Alt > 0 || m.Class == sensors.ClassAir {
-		tr.alt = m.Alt
+	if m.AltSigma > 0 {
+		tr.fuseAlt(m.Alt, m.AltSigma, t)
 	}
 	tr.vote(m.Class, m.prior, e.p.MaxSpeed[sensors.ClassSurface])
 	tr.ip = &e.imm[tr.class]
@@ -921,7 +936,11 @@ func (e *Engine) newTrack(m *measurement, s *Sensor, t time.Time) {
 	} else {
 		tr = &Track{}
 	}
-	tr.id, tr.status, tr.t, tr.born, tr.lastUpdate, tr.hits, tr.alt = e.nextID, Tentative, t, t, t, 1, m.Alt
+	tr.id, tr.status, tr.t, tr.born, tr.lastUpdate, tr.hits = e.nextID, Tentative, t, t, t, 1
+	tr.alt, tr.altVar = 0, 0
+	if m.AltSigma > 0 {
+		tr.fuseAlt(m.Alt, m.AltSigma, t)
+	}
 	x := State{m.E, m.N, 0, 0}
 	var P Cov
 	P[0][0], P[0][1], P[1][0], P[1][1] = m.R[0][0], m.R[0][1], m.R[1][0], m.R[1][1]

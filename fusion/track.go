@@ -64,7 +64,9 @@ type Track struct {
 	predX        State
 	predP        Cov
 
-	alt      float64 // last altitude estimate (m), 0 for surface
+	alt      float64 // altitude estimate (m), 0 when none (surface, or 2-D sensors only)
+	altVar   float64 // its variance (m²); 0: no altitude yet
+	altT     time.Time
 	born     time.Time
 	score    float64 // log-likelihood ratio of target against clutter
 	maxScore float64 // the best score it has had
@@ -145,6 +147,32 @@ func (t *Track) ModeProbabilities() (quietP, manoeuvring float64) {
 
 // Alt returns the track's altitude estimate in metres (0 for surface).
 func (t *Track) Alt() float64 { return t.alt }
+
+// altRate is the random-walk rate of the altitude filter (m/s): how fast
+// the altitude estimate may follow a climb or descent.
+const altRate = 5.0
+
+// fuseAlt updates the altitude estimate with a measured altitude z of
+// standard deviation sigma at time at: a scalar Kalman filter on a random
+// walk, so that one noisy elevation does not swing the altitude by hundreds
+// of metres.
+func (t *Track) fuseAlt(z, sigma float64, at time.Time) {
+	if math.IsNaN(z) || math.IsInf(z, 0) {
+		return
+	}
+	r := sigma * sigma
+	if t.altVar == 0 {
+		t.alt, t.altVar, t.altT = z, r, at
+		return
+	}
+	if dt := at.Sub(t.altT).Seconds(); dt > 0 {
+		t.altVar += altRate * altRate * dt
+		t.altT = at
+	}
+	k := t.altVar / (t.altVar + r)
+	t.alt += k * (z - t.alt)
+	t.altVar *= 1 - k
+}
 
 func (t *Track) addSensor(id string, at time.Time) {
 	h := sensorHit{id, at.UnixNano()}

@@ -1,12 +1,12 @@
 package sim
 
-// The generator keeps one event source per scanning sensor and one per
-// (AIS receiver, AIS vessel) pair. Next takes the earliest source (ties go
-// to the lower source index: sensors in scene order, AIS vessels in target
-// order), lets it measure the truth at that instant and encode the report,
-// then reschedules it. Each source draws from its own PCG stream seeded
-// with (seed, FNV-1a of its name), so a sensor's noise does not depend on
-// what the others did.
+// The generator keeps one event source per scanning sensor, one per
+// (AIS receiver, AIS vessel) pair and one per asset. Next takes the earliest
+// source (ties go to the lower source index: sensors in scene order, AIS
+// vessels in target order, then assets in scene order), lets it measure the
+// truth at that instant and encode the report, then reschedules it. Each
+// source draws from its own PCG stream seeded with (seed, FNV-1a of its
+// name), so a sensor's noise does not depend on what the others did.
 
 import (
 	"hash/fnv"
@@ -21,8 +21,8 @@ import (
 // Message is one MQTT message a simulated gateway publishes.
 type Message struct {
 	Time    time.Time // scene time the gateway publishes it (= the measurement time)
-	Topic   string    // {prefix}obs/{kind}/{sensor}
-	Payload []byte    // native JSON sensor report (SPEC §3); owned by the caller
+	Topic   string    // {prefix}obs/{kind}/{sensor}, or {prefix}assets/{agency}/{asset}
+	Payload []byte    // native JSON sensor report (SPEC §3) or asset position (SPEC §4); owned by the caller
 }
 
 // TimeLayout is the layout of the payload's "time" field: RFC 3339, UTC,
@@ -36,23 +36,33 @@ const TimeLayout = "2006-01-02T15:04:05.000Z"
 type Generator struct {
 	start   time.Time
 	paths   []path    // compiled targets, scene order
+	assets  []asset   // compiled assets, scene order
 	sources []*source // event sources, tie-break order
 	seqs    []uint64  // per sensor: last seq used
 	buf     []byte    // scratch for detections
 	dets    []det     // scratch for a scan's plots
 }
 
-// source is one stream of reports: a scanning sensor, or one AIS vessel
-// heard by one AIS receiver.
+// source is one stream of reports: a scanning sensor, one AIS vessel heard
+// by one AIS receiver, or one asset.
 type source struct {
-	sensor int           // index into sensors / seqs
-	sn     *Sensor       // copy owned by the generator
+	sensor int           // index into sensors / seqs; -1 for an asset
+	sn     *Sensor       // copy owned by the generator; nil for an asset
 	topic  string        // full topic
-	vessel int           // AIS: index into paths; -1 for a scanning sensor
+	vessel int           // AIS: index into paths; -1 for a scanning sensor or an asset
+	asset  *asset        // the asset; nil for a sensor
 	next   time.Duration // next event, since scene start
 	k      int64         // scanning: index of the next scan
 	rng    *rand.Rand
 	fixed  frame // ENU frame at a fixed sensor
+}
+
+// asset is an asset compiled for the generator.
+type asset struct {
+	a      Asset // copy owned by the generator
+	tg     Target
+	path   path
+	period time.Duration
 }
 
 // det is one plot of a scan before encoding.
@@ -60,16 +70,19 @@ type det struct {
 	rng, brg, elev float64
 }
 
-// NewGenerator returns a generator of s's messages, with noise, misses and
-// clutter drawn from seed, topics prefixed by topicPrefix (e.g. "vigia/").
+// NewGenerator returns a generator of s's messages, with noise, misses,
+// clutter and asset reporting phases drawn from seed, topics prefixed by
+// topicPrefix (e.g. "vigia/": sensors publish on "vigia/obs/{kind}/{sensor}",
+// assets on "vigia/assets/{agency}/{asset}").
 // The scene is copied: later changes to s do not affect the generator.
 // It returns Validate's error for an invalid scene.
 //
 // The stream is endless. Targets follow their legs and then keep their last
 // leg for ever (a zero-speed leg stops the target where it is); a sensor
 // publishes every scan even when it saw nothing (an empty "detections"
-// list), and an AIS receiver publishes only the transmissions of vessels
-// within its range.
+// list), an AIS receiver publishes only the transmissions of vessels within
+// its range and outside their AIS-off intervals, and every asset publishes
+// its position every period wherever it is.
 func NewGenerator(s *Scene, seed uint64, topicPrefix string) (*Generator, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
@@ -109,6 +122,22 @@ func NewGenerator(s *Scene, seed uint64, topicPrefix string) (*Generator, error)
 			})
 		}
 	}
+	g.assets = make([]asset, len(s.Assets))
+	for i := range s.Assets {
+		as := &g.assets[i]
+		as.a = s.Assets[i]
+		as.a.Legs = slices.Clone(as.a.Legs)
+		as.tg = as.a.target()
+		as.path = compile(&as.tg)
+		as.period = as.a.period()
+		// Its own stream, used for the reporting phase only.
+		r := rand.New(rand.NewPCG(seed, streamID("asset/"+as.a.ID)))
+		g.sources = append(g.sources, &source{
+			sensor: -1, topic: topicPrefix + "assets/" + as.a.Agency + "/" + as.a.ID, vessel: -1, asset: as,
+			next: time.Duration(r.Int64N(int64(as.period/time.Millisecond))) * time.Millisecond,
+			rng:  r,
+		})
+	}
 	return g, nil
 }
 
@@ -144,6 +173,10 @@ func (g *Generator) fire(src *source) (Message, bool) {
 	dt := at.Seconds()
 	if src.vessel >= 0 {
 		return g.ais(src, t, dt)
+	}
+	if src.asset != nil {
+		src.next += src.asset.period
+		return g.assetReport(src, t, dt), true
 	}
 	src.k++
 	src.next = src.sn.Phase + time.Duration(src.k)*src.sn.Period
@@ -262,16 +295,28 @@ func (g *Generator) ais(src *source, t time.Time, dt float64) (Message, bool) {
 		interval = sn.Period
 	}
 	src.next += interval
-	// Noise is drawn whether or not the receiver hears the vessel.
+	// Noise is drawn whether or not the receiver hears the vessel, and
+	// whether or not it transmits.
 	dn, de := r.NormFloat64()*sn.SigmaPosM, r.NormFloat64()*sn.SigmaPosM
+	tg := g.paths[src.vessel].tg
+	for _, iv := range tg.AISOff {
+		if iv.Contains(t.Sub(g.start)) {
+			return Message{}, false
+		}
+	}
 	e, n, _ := src.fixed.enu(pos)
 	if math.Hypot(e, n) > sn.RangeM {
 		return Message{}, false
 	}
+	if off := tg.AISOffsetM; off != [2]float64{} {
+		// The transmitted (false) position; what the receiver's range
+		// applies to stays the antenna's true place.
+		de += off[0]
+		dn += off[1]
+	}
 	m, nn := radii(pos.Lat * deg)
 	lat := pos.Lat + dn/m/deg
 	lon := pos.Lon + de/(nn*math.Cos(pos.Lat*deg))/deg
-	tg := g.paths[src.vessel].tg
 
 	b := g.header(src, t)
 	b = append(b, `,"detections":[{"lat":`...)
@@ -296,6 +341,29 @@ func (g *Generator) ais(src *source, t time.Time, dt float64) (Message, bool) {
 	}
 	b = append(b, "}}]}"...)
 	return g.message(src, t, b), true
+}
+
+// assetReport encodes an asset's position report (SPEC §4).
+func (g *Generator) assetReport(src *source, t time.Time, dt float64) Message {
+	as := src.asset
+	pos, _, _ := as.path.at(dt)
+	b := g.buf[:0]
+	b = append(b, `{"id":`...)
+	b = appendString(b, as.a.ID)
+	b = append(b, `,"agency":`...)
+	b = appendString(b, as.a.Agency)
+	b = append(b, `,"kind":`...)
+	b = appendString(b, string(as.a.Kind))
+	b = append(b, `,"time":"`...)
+	b = t.UTC().AppendFormat(b, TimeLayout)
+	b = append(b, `","lat":`...)
+	b = appendNum(b, pos.Lat, 1e6)
+	b = append(b, `,"lon":`...)
+	b = appendNum(b, pos.Lon, 1e6)
+	b = append(b, `,"max_speed_mps":`...)
+	b = appendNum(b, as.a.MaxSpeedMps, 100)
+	b = append(b, `,"available":true}`...)
+	return g.message(src, t, b)
 }
 
 // header starts a payload: sensor, time and the next seq of src's sensor.

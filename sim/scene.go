@@ -1,18 +1,26 @@
 // Package sim is Vigia's deterministic scene simulator: scripted targets
 // watched by simulated sensors whose gateways publish native JSON sensor
 // reports (SPEC §3) on `{prefix}obs/{kind}/{sensor}`, exactly as real
-// gateways would.
+// gateways would, and interceptor assets publishing their positions (SPEC
+// §4) on `{prefix}assets/{agency}/{asset}`.
 //
-// A Scene describes the sensors, the targets and the behaviours the script
-// is meant to provoke; RioGrande is the built-in scene in the Gulf of Mexico
-// off the mouth of the Rio Grande. A Generator turns a Scene and a seed into
-// an endless, time-ordered stream of Messages: same scene, start and seed,
-// byte-identical messages. Scene.Truth gives the ground truth at any time.
+// A Scene describes the sensors, the targets, the assets, the behaviours
+// the script is meant to provoke and the targets that should provoke
+// nothing; RioGrande is the built-in scene in the Gulf of Mexico off the
+// mouth of the Rio Grande. A Generator turns a Scene and a seed into an
+// endless, time-ordered stream of Messages: same scene, start and seed,
+// byte-identical messages. Scene.Truth gives the ground truth at any time,
+// Scene.AssetsAt the assets' positions.
+//
+// Targets follow legs begun by distance run or by scene time, may hold
+// still for a while, and AIS vessels may fall silent (AISOff), transmit a
+// displaced position (AISOffsetM) or share an MMSI with another (a clone).
 //
 // Data flow: Scene (script) → Generator (compiled targets, one event source
-// per scanning sensor and per AIS vessel, each with its own seeded PCG
-// stream) → Next picks the earliest event → the sensor model measures the
-// truth at that time (range/Pd/noise/clutter) → the payload is encoded.
+// per scanning sensor, per AIS vessel and per asset, each with its own
+// seeded PCG stream) → Next picks the earliest event → the sensor model
+// measures the truth at that time (range/Pd/noise/clutter) → the payload is
+// encoded.
 //
 // The package uses only the standard library and imports nothing of Vigia.
 package sim
@@ -21,6 +29,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 	"time"
 )
 
@@ -93,23 +102,55 @@ const AISFastSpeedMps = 3.6
 
 // Target is one scripted target: it starts at Start on CourseDeg at
 // SpeedMps and follows Legs, moving along rhumb lines (constant true course).
+//
+// An AIS vessel (MMSI ≠ 0) transmits its true position (plus the receiver's
+// noise) unless AISOff silences it or AISOffsetM displaces it. Two targets may
+// carry the same MMSI: that is a clone, one identity in two places.
 type Target struct {
 	ID        string  // stable truth id
 	Class     Class   // surface or air
 	Start     LLA     // position at scene start; Alt is the flight altitude (0 at sea)
 	CourseDeg float64 // initial true course, deg
 	SpeedMps  float64 // initial ground speed, m/s
-	Legs      []Leg   // later changes of course or speed, in increasing AfterM
-	MMSI      uint32  // AIS MMSI; 0 when the target carries no (working) AIS
+	Legs      []Leg   // later changes of course or speed, in the order they begin
+	MMSI      uint32  // AIS MMSI, not checked for validity; 0 when the target carries no (working) AIS
 	Name      string  // AIS vessel name
+
+	// AISOff lists the intervals of scene time in which the vessel's AIS is
+	// silent (switched off): no report is published while radars still see
+	// it. Needs an MMSI.
+	AISOff []Interval
+	// AISOffsetM displaces every AIS position report by (east, north)
+	// metres from the true position (a spoofed or faulty GPS feed); radars
+	// see the truth. Needs an MMSI.
+	AISOffsetM [2]float64
 }
 
-// Leg is a change of course and speed once a target has run AfterM metres
-// from its start. A leg with zero speed stops the target there for good.
+// Interval is a span of scene time since Start: From inclusive, To
+// exclusive. A zero To means the interval never ends.
+type Interval struct {
+	From, To time.Duration
+}
+
+// Contains reports whether the scene time d falls in the interval.
+func (iv Interval) Contains(d time.Duration) bool {
+	return d >= iv.From && (iv.To == 0 || d < iv.To)
+}
+
+// Leg is a change of course and speed. It begins once the target has run
+// AfterM metres from its start or, when At is set, at scene time At
+// (whatever the distance run then); legs are listed in the order they begin.
+// A leg with Hold first stops the target where the leg begins for Hold, then
+// sets off on CourseDeg at SpeedMps (the distance run does not grow while
+// holding). A leg with zero speed stops the target there until the next
+// timed leg (At), for good if none follows: distance legs after a stop are
+// never reached.
 type Leg struct {
-	AfterM    float64 // distance run since scene start when the leg begins, m
-	CourseDeg float64 // true course, deg
-	SpeedMps  float64 // ground speed, m/s
+	AfterM    float64       // distance run since scene start when the leg begins, m (distance legs)
+	At        time.Duration // scene time the leg begins, since Start; 0: a distance leg
+	Hold      time.Duration // time stopped where the leg begins before it sets off; 0: none
+	CourseDeg float64       // true course, deg
+	SpeedMps  float64       // ground speed, m/s
 }
 
 // Behaviour is one alert-worthy behaviour the scene scripts: the rule that
@@ -118,19 +159,72 @@ type Leg struct {
 type Behaviour struct {
 	Rule     string        // SPEC §5 rule name, e.g. "dark_vessel"
 	Target   string        // Target.ID
+	Partner  string        // the other Target.ID of a two-vessel behaviour (rendezvous); the alert may be on either
 	After    time.Duration // earliest scene time the behaviour is recognisable
 	Agencies []string      // agencies that should receive the alert
 	Note     string        // what happens, for people
 }
 
-// Scene is a scripted scene: sensors, targets, and the behaviours it scripts.
+// Scene is a scripted scene: sensors, targets, interceptor assets, and the
+// behaviours it scripts.
 type Scene struct {
 	Name       string        // scene name
 	Start      time.Time     // scene start (UTC)
 	Duration   time.Duration // length of the scripted part; the stream goes on after it
 	Sensors    []Sensor      // sensors, in tie-break order
 	Targets    []Target      // targets, in tie-break order
+	Assets     []Asset       // interceptors publishing their positions (SPEC §4); not radar targets
 	Behaviours []Behaviour   // what the scene is meant to provoke
+	// Legitimate lists the ids of targets whose conduct is lawful and
+	// unremarkable: no rule should fire on them. They have no Behaviours.
+	Legitimate []string
+}
+
+// AssetKind is the kind of an interceptor asset (SPEC §4).
+type AssetKind string
+
+// Asset kinds.
+const (
+	AssetCutter     AssetKind = "cutter"
+	AssetBoat       AssetKind = "boat"
+	AssetHelicopter AssetKind = "helicopter"
+	AssetAircraft   AssetKind = "aircraft"
+)
+
+// DefaultAssetPeriod is how often an asset publishes its position when its
+// Period is zero.
+const DefaultAssetPeriod = 30 * time.Second
+
+// Asset is an agency's interceptor (cutter, boat, helicopter, aircraft) that
+// publishes its own position on `{prefix}assets/{agency}/{id}` every Period,
+// as SPEC §4 JSON: {"id","agency","kind","time","lat","lon","max_speed_mps",
+// "available":true}. It moves like a Target (Start, CourseDeg, SpeedMps,
+// Legs) but no sensor sees it. Positions are exact (an asset knows where it
+// is), rounded to 1e-6°; the first report comes at a phase in [0, Period)
+// drawn from the generator's seed.
+type Asset struct {
+	ID          string        // asset id, the last topic level and the payload's "id"
+	Agency      string        // owning agency ("uscg", "semar", "ccg"), a topic level
+	Kind        AssetKind     // cutter, boat, helicopter or aircraft
+	Start       LLA           // position at scene start (Alt 0 at sea)
+	CourseDeg   float64       // initial true course, deg
+	SpeedMps    float64       // initial ground speed, m/s
+	Legs        []Leg         // later changes of course or speed, as for a Target
+	MaxSpeedMps float64       // the payload's max_speed_mps; no leg may go faster
+	Period      time.Duration // reporting interval; 0: DefaultAssetPeriod
+}
+
+// period is the asset's reporting interval, the default filled in.
+func (a *Asset) period() time.Duration {
+	if a.Period == 0 {
+		return DefaultAssetPeriod
+	}
+	return a.Period
+}
+
+// target is the asset as a target, to compile its path.
+func (a *Asset) target() Target {
+	return Target{ID: a.ID, Class: ClassSurface, Start: a.Start, CourseDeg: a.CourseDeg, SpeedMps: a.SpeedMps, Legs: a.Legs}
 }
 
 // TruthState is one target's true state at a time.
@@ -201,23 +295,108 @@ func (s *Scene) Validate() error {
 		if t.Class != ClassSurface && t.Class != ClassAir {
 			return fmt.Errorf("sim: target %s: unknown class %q", t.ID, t.Class)
 		}
-		if t.SpeedMps < 0 || math.IsNaN(t.SpeedMps) {
-			return fmt.Errorf("sim: target %s: bad speed", t.ID)
+		if err := checkPath(t.SpeedMps, t.Legs, math.Inf(1)); err != nil {
+			return fmt.Errorf("sim: target %s: %w", t.ID, err)
 		}
-		last := 0.0
-		for _, l := range t.Legs {
-			if !(l.AfterM >= last) || l.SpeedMps < 0 {
-				return fmt.Errorf("sim: target %s: legs must be in increasing AfterM with speed >= 0", t.ID)
+		if t.MMSI == 0 && (len(t.AISOff) > 0 || t.AISOffsetM != [2]float64{}) {
+			return fmt.Errorf("sim: target %s: AIS silences or offset without an MMSI", t.ID)
+		}
+		for _, iv := range t.AISOff {
+			if iv.From < 0 || (iv.To != 0 && iv.To <= iv.From) {
+				return fmt.Errorf("sim: target %s: AIS-off interval %v–%v out of order", t.ID, iv.From, iv.To)
 			}
-			last = l.AfterM
+		}
+		for _, o := range t.AISOffsetM {
+			if !(math.Abs(o) <= 100000) {
+				return fmt.Errorf("sim: target %s: AIS offset beyond 100 km", t.ID)
+			}
 		}
 	}
+	for _, a := range s.Assets {
+		if !topicLevel(a.ID) || ids["a:"+a.ID] {
+			return fmt.Errorf("sim: asset id %q empty, repeated or not a topic level", a.ID)
+		}
+		ids["a:"+a.ID] = true
+		if !topicLevel(a.Agency) {
+			return fmt.Errorf("sim: asset %s: agency %q is not a topic level", a.ID, a.Agency)
+		}
+		switch a.Kind {
+		case AssetCutter, AssetBoat, AssetHelicopter, AssetAircraft:
+		default:
+			return fmt.Errorf("sim: asset %s: unknown kind %q", a.ID, a.Kind)
+		}
+		if !(a.MaxSpeedMps > 0) || math.IsInf(a.MaxSpeedMps, 0) {
+			return fmt.Errorf("sim: asset %s: max speed must be positive", a.ID)
+		}
+		if a.Period != 0 && a.Period < time.Millisecond {
+			return fmt.Errorf("sim: asset %s: period under a millisecond", a.ID)
+		}
+		if err := checkPath(a.SpeedMps, a.Legs, a.MaxSpeedMps); err != nil {
+			return fmt.Errorf("sim: asset %s: %w", a.ID, err)
+		}
+	}
+	scripted := map[string]bool{}
 	for _, b := range s.Behaviours {
 		if !ids["t:"+b.Target] {
 			return fmt.Errorf("sim: behaviour %s names unknown target %q", b.Rule, b.Target)
 		}
+		scripted[b.Target] = true
+	}
+	for _, id := range s.Legitimate {
+		if !ids["t:"+id] || scripted[id] {
+			return fmt.Errorf("sim: legitimate target %q unknown or scripted to raise a behaviour", id)
+		}
 	}
 	return nil
+}
+
+// checkPath checks a target's or asset's speeds and legs: speeds in
+// [0, maxSpeed], distance legs in increasing AfterM (at least the distance
+// already run), timed legs no earlier than the previous leg begins (after its
+// hold), no leg both timed and distance, no negative hold.
+func checkPath(speed float64, legs []Leg, maxSpeed float64) error {
+	if !(speed >= 0 && speed <= maxSpeed) {
+		return fmt.Errorf("bad speed %v", speed)
+	}
+	t0, run := 0.0, 0.0 // when the current piece begins (s) and the distance run then (m)
+	for i, l := range legs {
+		switch {
+		case !(l.SpeedMps >= 0 && l.SpeedMps <= maxSpeed):
+			return fmt.Errorf("leg %d: bad speed %v", i, l.SpeedMps)
+		case l.At < 0 || l.Hold < 0:
+			return fmt.Errorf("leg %d: negative time", i)
+		case l.At > 0 && l.AfterM != 0:
+			return fmt.Errorf("leg %d: both At and AfterM", i)
+		case math.IsNaN(l.CourseDeg) || math.IsInf(l.CourseDeg, 0):
+			return fmt.Errorf("leg %d: bad course", i)
+		}
+		if l.At > 0 {
+			at := l.At.Seconds()
+			if at < t0 {
+				return fmt.Errorf("leg %d: At %v before the previous leg begins", i, l.At)
+			}
+			run += speed * (at - t0)
+			t0 = at
+		} else {
+			if !(l.AfterM >= run) || math.IsInf(l.AfterM, 0) {
+				return fmt.Errorf("legs must be in increasing AfterM with speed >= 0 (leg %d)", i)
+			}
+			if speed == 0 {
+				continue // never reached (see Leg)
+			}
+			t0 += (l.AfterM - run) / speed
+			run = l.AfterM
+		}
+		t0 += l.Hold.Seconds()
+		speed = l.SpeedMps
+	}
+	return nil
+}
+
+// topicLevel reports whether s can be one MQTT topic level: not empty, no
+// separator or wildcard.
+func topicLevel(s string) bool {
+	return s != "" && !strings.ContainsAny(s, "/+#\x00")
 }
 
 // segment is one constant-velocity piece of a target's path.
@@ -234,25 +413,37 @@ type path struct {
 	segs []segment
 }
 
-// compile turns the target's script into timed segments.
+// compile turns the target's script into timed segments (see Leg). A hold
+// is a segment of zero speed on the course the target had when it stopped.
 func compile(t *Target) path {
 	p := path{tg: t}
 	cur := segment{from: t.Start, course: t.CourseDeg, speed: t.SpeedMps}
 	run := 0.0 // distance run at cur.t0
 	for _, l := range t.Legs {
-		if cur.speed == 0 {
-			break // stopped for good
+		var d, t0 float64 // distance run on cur, and when the leg begins
+		if l.At > 0 {
+			t0 = math.Max(l.At.Seconds(), cur.t0)
+			d = cur.speed * (t0 - cur.t0)
+		} else {
+			if cur.speed == 0 {
+				continue // stopped: only a timed leg sets it off again
+			}
+			d = l.AfterM - run
+			t0 = cur.t0 + d/cur.speed
 		}
-		d := l.AfterM - run
 		p.segs = append(p.segs, cur)
-		next := segment{
-			t0:     cur.t0 + d/cur.speed,
-			from:   rhumbDest(cur.from, cur.course, d),
-			course: l.CourseDeg,
-			speed:  l.SpeedMps,
+		from := rhumbDest(cur.from, cur.course, d)
+		from.Alt = t.Start.Alt
+		if l.At > 0 {
+			run += d
+		} else {
+			run = l.AfterM
 		}
-		next.from.Alt = t.Start.Alt
-		cur, run = next, l.AfterM
+		if l.Hold > 0 {
+			p.segs = append(p.segs, segment{t0: t0, from: from, course: cur.course})
+			t0 += l.Hold.Seconds()
+		}
+		cur = segment{t0: t0, from: from, course: l.CourseDeg, speed: l.SpeedMps}
 	}
 	p.segs = append(p.segs, cur)
 	return p
@@ -287,6 +478,18 @@ func (s *Scene) Truth(t time.Time) []TruthState {
 	out := make([]TruthState, len(s.Targets))
 	for i := range s.Targets {
 		p := compile(&s.Targets[i])
+		out[i] = p.truth(s.Start, t)
+	}
+	return out
+}
+
+// AssetsAt returns every asset's true position and velocity at t, in the
+// order of s.Assets (ID is the asset id, Class surface, MMSI 0).
+func (s *Scene) AssetsAt(t time.Time) []TruthState {
+	out := make([]TruthState, len(s.Assets))
+	for i := range s.Assets {
+		tg := s.Assets[i].target()
+		p := compile(&tg)
 		out[i] = p.truth(s.Start, t)
 	}
 	return out

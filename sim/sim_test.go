@@ -53,8 +53,20 @@ func decode(t *testing.T, m Message) payload {
 	return p
 }
 
-// collect returns the messages of the first dur of scene time.
+// collect returns the sensor reports (not the asset positions) of the
+// first dur of scene time.
 func collect(s *Scene, seed uint64, dur time.Duration) []Message {
+	var out []Message
+	for _, m := range collectAll(s, seed, dur) {
+		if !strings.HasPrefix(m.Topic, "vigia/assets/") {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// collectAll returns every message of the first dur of scene time.
+func collectAll(s *Scene, seed uint64, dur time.Duration) []Message {
 	g := mustGenerator(s, seed, "vigia/")
 	var out []Message
 	for {
@@ -111,6 +123,7 @@ func TestOrdering(t *testing.T) {
 func TestTieBreak(t *testing.T) {
 	s := RioGrande(testStart)
 	s.Sensors = []Sensor{s.Sensors[0], s.Sensors[0], s.Sensors[1]}
+	s.Assets = nil // their phases are random
 	s.Sensors[0].ID, s.Sensors[1].ID = "b-radar", "a-radar"
 	for i := range s.Sensors {
 		s.Sensors[i].Period, s.Sensors[i].Phase = time.Second, 0
@@ -296,35 +309,48 @@ func TestDetectionRates(t *testing.T) {
 func TestAISOnlyForAISVessels(t *testing.T) {
 	s := RioGrande(testStart)
 	sn := s.Sensor("ais-rgv")
-	last := map[uint32]time.Time{}
+	last := map[string]time.Time{}
 	for _, m := range collect(s, 5, time.Hour) {
 		if !strings.HasPrefix(m.Topic, "vigia/obs/ais/") {
 			continue
 		}
 		d := (*decode(t, m).Detections)[0]
+		// The vessel carrying the MMSI whose (offset) position is nearest.
 		var tr *TruthState
+		best := math.Inf(1)
 		for _, ts := range s.Truth(m.Time) {
-			if ts.MMSI == *d.ID.MMSI {
-				tr = &ts
+			if ts.MMSI != *d.ID.MMSI {
+				continue
+			}
+			off := s.Target(ts.ID).AISOffsetM
+			f := newFrame(ts.Pos)
+			e, n, _ := f.enu(LLA{Lat: *d.Lat, Lon: *d.Lon})
+			if r := math.Hypot(e-off[0], n-off[1]); r < best {
+				tr, best = &ts, r
 			}
 		}
 		if tr == nil {
 			t.Fatalf("AIS report for MMSI %d, which no AIS vessel carries", *d.ID.MMSI)
 		}
+		tg := s.Target(tr.ID)
 		if tr.ID == "gofast-1" || tr.ID == "air-1" {
 			t.Fatalf("AIS report for %s", tr.ID)
 		}
-		if *d.ID.Name != s.Target(tr.ID).Name {
+		if *d.ID.Name != tg.Name {
 			t.Fatalf("MMSI %d named %q", *d.ID.MMSI, *d.ID.Name)
 		}
-		f := newFrame(tr.Pos)
-		if rg, _, _ := f.polar(LLA{Lat: *d.Lat, Lon: *d.Lon}); rg > 5*sn.SigmaPosM*math.Sqrt2 {
-			t.Fatalf("%s: AIS position %.1f m from truth", tr.ID, rg)
+		if best > 5*sn.SigmaPosM*math.Sqrt2 {
+			t.Fatalf("%s: AIS position %.1f m from truth + offset", tr.ID, best)
+		}
+		for _, iv := range tg.AISOff {
+			if iv.Contains(m.Time.Sub(testStart)) {
+				t.Fatalf("%s: AIS report at %v while switched off", tr.ID, m.Time.Sub(testStart))
+			}
 		}
 		if math.Abs(*d.SpeedMps-tr.SpeedMps) > 0.05 || math.Abs(*d.CourseDeg-tr.CourseDeg) > 0.05 {
 			t.Fatalf("%s: AIS speed/course %v/%v, truth %v/%v", tr.ID, *d.SpeedMps, *d.CourseDeg, tr.SpeedMps, tr.CourseDeg)
 		}
-		if prev, ok := last[tr.MMSI]; ok {
+		if prev, ok := last[tr.ID]; ok {
 			want := 30 * time.Second
 			if tr.SpeedMps > AISFastSpeedMps {
 				want = 10 * time.Second
@@ -333,16 +359,26 @@ func TestAISOnlyForAISVessels(t *testing.T) {
 				t.Fatalf("%s: reports %v apart, want %v", tr.ID, m.Time.Sub(prev), want)
 			}
 		}
-		last[tr.MMSI] = m.Time
+		last[tr.ID] = m.Time
 	}
-	if len(last) != 3 {
-		t.Errorf("AIS heard %d vessels, want 3", len(last))
+	// Every AIS vessel is heard, fishing-2 (AIS off after 10 minutes) too.
+	want := 0
+	for _, tg := range s.Targets {
+		if tg.MMSI != 0 {
+			want++
+		}
+	}
+	if len(last) != want || want != 6 {
+		t.Errorf("AIS heard %d vessels, want %d (6)", len(last), want)
+	}
+	if d := last["fishing-2"].Sub(testStart); d >= fishing2Off || d < fishing2Off-10*time.Second {
+		t.Errorf("fishing-2's last AIS report at %v, want just before %v", d, fishing2Off)
 	}
 	offsets := map[time.Duration]bool{}
 	for _, tm := range last {
 		offsets[tm.Sub(testStart)%time.Second] = true
 	}
-	if len(offsets) != 3 {
+	if len(offsets) != want {
 		t.Errorf("AIS vessels share transmission slots: %v", offsets)
 	}
 }
@@ -438,7 +474,7 @@ func TestTruth(t *testing.T) {
 	if d := haversine(a1.Pos, a2.Pos); math.Abs(d-3600) > 0.02*3600 {
 		t.Errorf("air-1 flew %.1f m in a minute", d)
 	}
-	if a1.Pos.Alt != 600 {
+	if a1.Pos.Alt != 300 {
 		t.Errorf("air-1 altitude %v", a1.Pos.Alt)
 	}
 }
@@ -503,6 +539,31 @@ func TestValidate(t *testing.T) {
 		"bad class":    func(s *Scene) { s.Targets[0].Class = "boat" },
 		"legs order":   func(s *Scene) { s.Targets[0].Legs = []Leg{{AfterM: 5}, {AfterM: 1}} },
 		"behaviour to": func(s *Scene) { s.Behaviours[0].Target = "nobody" },
+		"at and after": func(s *Scene) { s.Targets[0].Legs = []Leg{{AfterM: 5, At: time.Minute}} },
+		"at order":     func(s *Scene) { s.Targets[0].Legs = []Leg{{At: 2 * time.Minute}, {At: time.Minute}} },
+		"at in hold": func(s *Scene) {
+			s.Targets[0].Legs = []Leg{{At: time.Minute, Hold: time.Minute, SpeedMps: 1}, {At: 90 * time.Second}}
+		},
+		"after behind at": func(s *Scene) {
+			// 17 m/s for a minute: 1020 m run when the timed leg begins.
+			s.Targets[0].Legs = []Leg{{At: time.Minute, CourseDeg: 1, SpeedMps: 17}, {AfterM: 1000}}
+		},
+		"negative hold":     func(s *Scene) { s.Targets[0].Legs = []Leg{{AfterM: 5, Hold: -time.Second}} },
+		"nan course":        func(s *Scene) { s.Targets[0].Legs = []Leg{{AfterM: 5, CourseDeg: math.NaN()}} },
+		"ais off no mmsi":   func(s *Scene) { s.Targets[0].AISOff = []Interval{{From: time.Minute}} },
+		"ais off order":     func(s *Scene) { s.Targets[1].AISOff = []Interval{{From: 2 * time.Minute, To: time.Minute}} },
+		"offset no mmsi":    func(s *Scene) { s.Targets[0].AISOffsetM = [2]float64{100, 0} },
+		"offset nan":        func(s *Scene) { s.Targets[1].AISOffsetM = [2]float64{math.NaN(), 0} },
+		"dup asset":         func(s *Scene) { s.Assets[1].ID = s.Assets[0].ID },
+		"asset id slash":    func(s *Scene) { s.Assets[0].ID = "a/b" },
+		"asset agency":      func(s *Scene) { s.Assets[0].Agency = "" },
+		"asset kind":        func(s *Scene) { s.Assets[0].Kind = "submarine" },
+		"asset max speed":   func(s *Scene) { s.Assets[0].MaxSpeedMps = 0 },
+		"asset too fast":    func(s *Scene) { s.Assets[1].SpeedMps = 30 },
+		"asset leg fast":    func(s *Scene) { s.Assets[0].Legs[0].SpeedMps = 15 },
+		"asset period":      func(s *Scene) { s.Assets[0].Period = time.Microsecond },
+		"legitimate gone":   func(s *Scene) { s.Legitimate = append(s.Legitimate, "nobody") },
+		"legitimate alerts": func(s *Scene) { s.Legitimate = append(s.Legitimate, "gofast-1") },
 	} {
 		s := RioGrande(testStart)
 		mod(s)
@@ -517,6 +578,8 @@ func TestGeneratorOwnsItsScene(t *testing.T) {
 	g1 := mustGenerator(s, 9, "vigia/")
 	s.Targets[0].SpeedMps = 99
 	s.Sensors[2].Orbit.RadiusM = 1
+	s.Assets[0].Legs[0].SpeedMps = 1
+	s.Assets[1].ID = "X"
 	g2 := mustGenerator(RioGrande(testStart), 9, "vigia/")
 	for i := range 500 {
 		a, b := g1.Next(), g2.Next()

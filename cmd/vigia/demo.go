@@ -108,6 +108,10 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "Vigia demo: scene %q off the Rio Grande at %g× speed (scene time %s), embedded broker %s\n",
 		scene.Name, *speed, scene.Start.Format(time.RFC3339), d.BrokerURL())
 	fmt.Fprintf(stdout, "  sensors: %s; alerts on %salerts/{uscg,semar,ccg}\n", sensorList(cfg), cfg.TopicPrefix)
+	if kp, err := cfg.KeyPath(); err == nil {
+		fmt.Fprintf(stdout, "  alerts signed with %s; check them with: vigia alerts -broker %s -agency uscg -verify %s.pub\n",
+			kp, d.BrokerURL(), kp)
+	}
 	if a := d.HTTPAddr(); a != "" {
 		fmt.Fprintf(stdout, "  metrics: http://%s/metrics\n", a)
 	}
@@ -172,14 +176,7 @@ func (p *alertPrinter) handle(_ paho.Client, m paho.Message) {
 		fmt.Fprintf(p.w, "  [%s] undecodable alert: %v\n", agency, err)
 		return
 	}
-	where := a.Where.Zone
-	if a.Where.Country != "" {
-		where = a.Where.Country + " " + where
-	}
-	if h := a.HeadingFor; h != nil {
-		where += fmt.Sprintf(" → %s %s by %s", h.Country, h.Zone, h.ETA[11:])
-	}
-	fmt.Fprintf(p.w, "%s ALERT to %-5s %s rev %d %s [%s]: %s (%s)\n", a.Time[11:], agency, a.Rule, a.Rev, a.State, a.ID, a.Summary, where)
+	fmt.Fprintln(p.w, alertLine(agency, &a))
 }
 
 func (p *alertPrinter) count() int {

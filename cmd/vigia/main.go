@@ -3,6 +3,7 @@
 //	vigia demo  [-for DUR] [-http ADDR] [-speed X]   the whole system on one machine
 //	vigia run   [-config FILE]                       the daemon
 //	vigia check [-config FILE]                       validate a configuration and show its settings
+//	vigia alerts -broker URL -agency AG [-verify KEY] tail an agency's alerts, checking signatures
 //
 // main only wires: the work is in the packages.
 package main
@@ -33,6 +34,9 @@ commands:
          embedded broker, simulated Rio Grande scene, the daemon; prints alerts as they are raised
   run    [-config FILE]   the daemon (built-in configuration when -config is not given)
   check  [-config FILE]   validate a configuration; print every setting and where it came from
+  alerts -broker URL -agency AG [-verify KEY.pub] [-n N] [-for DUR] [-raw]
+  alerts -in ALERTS.jsonl [-verify KEY.pub]
+         tail one agency's alert stream (or read saved alerts), checking each signature
   track  -detections CSV -scenario JSON -out CSV [-config FILE]
          run the engine on an evaluation scene (SPEC §8)
   eval   -tracks CSV -truth CSV [-json] [-plot FILE.svg]
@@ -54,6 +58,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return cmdRun(ctx, args[1:], stdout, stderr)
 	case "check":
 		return cmdCheck(args[1:], stdout, stderr)
+	case "alerts":
+		return cmdAlerts(ctx, args[1:], stdout, stderr)
 	case "track":
 		return cmdTrack(args[1:], stdout, stderr)
 	case "eval":

@@ -65,6 +65,7 @@ func TestDemoRaisesDarkVessel(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the demo for 10 s")
 	}
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir()) // the demo's signing key goes there
 	var out, errb bytes.Buffer
 	code := run(context.Background(), []string{"demo", "-for", "10s", "-speed", "15"}, &out, &errb)
 	if code != 0 {

@@ -1,0 +1,446 @@
+package cap
+
+import (
+	"bytes"
+	"encoding/xml"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/vigia-project/vigia/alert"
+	"github.com/vigia-project/vigia/internal/shareddata"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+const sender = "vigia@gulf-1"
+
+// cases are realistic alerts: raised with an intercept, revised, cleared,
+// surface and air, with and without identity, with text XML must escape.
+func cases() []struct {
+	name string
+	a    *alert.Alert
+} {
+	raised := &alert.Alert{
+		ID: "gulf-1/T000142/dark_vessel", Rev: 1, State: alert.StateActive, Rule: "dark_vessel", Severity: "high",
+		Time: "2026-11-28T06:04:10Z", FirstTime: "2026-11-28T06:04:10Z",
+		Summary: "Dark surface contact 14 km ESE of Matamoros, 275° at 32 kn, no AIS — Secretaría de Marina & USCG <joint>",
+		Track: alert.TrackInfo{ID: "T000142", Lat: 25.88, Lon: -97.02, SigmaM: 85, SpeedMPS: 16.4, CourseDeg: 275,
+			Class: "surface", Sensors: []string{"radar-brownsville", "tars-rgv"}},
+		Where:      alert.Where{Country: "MX", Zone: "territorial_sea"},
+		HeadingFor: &alert.Heading{Country: "US", Zone: "territorial_sea", ETA: "2026-11-28T06:31:00Z"},
+		Intercept: &alert.Intercept{Asset: "USCGC-RAYMOND-EVANS", Agency: "uscg", Lat: 25.97, Lon: -97.09,
+			ETA: "2026-11-28T06:29:40Z", CourseDeg: 161},
+		Agencies: []string{"semar", "uscg"},
+		Routing: []alert.Route{{Agency: "semar", Reason: "track in MX territorial_sea"},
+			{Agency: "uscg", Reason: "predicted to enter US territorial_sea by 2026-11-28T06:31:00Z (within 26m50s)"}},
+		Origin: "gulf-1", Sig: "ed25519:c2lnbmF0dXJl",
+	}
+	revised := &alert.Alert{
+		ID: "gulf-1/T000077/zone_entry", Rev: 3, State: alert.StateActive, Rule: "zone_entry", Severity: "medium",
+		Time: "2026-11-28T07:15:00Z", FirstTime: "2026-11-28T06:50:12Z",
+		Summary: "MV ESTRELLA DEL GOLFO entered US territorial sea 9 km E of South Padre Island",
+		Track: alert.TrackInfo{ID: "T000077", Lat: 26.10412, Lon: -97.07733, SigmaM: 40, SpeedMPS: 6.2, CourseDeg: 0,
+			Class: "surface", Sensors: []string{"ais-rgv", "radar-brownsville"},
+			Identity: &alert.Identity{MMSI: 345070123, Callsign: "XCAB7", Name: "ESTRELLA DEL GOLFO"}},
+		Where:    alert.Where{Country: "US", Zone: "territorial_sea"},
+		Agencies: []string{"semar", "uscg"},
+		Routing: []alert.Route{{Agency: "semar", Reason: "within 10 nm of the US-MX maritime boundary"},
+			{Agency: "uscg", Reason: "track in US territorial_sea"}},
+		Origin: "gulf-1",
+	}
+	cleared := &alert.Alert{
+		ID: "gulf-1/T000142/dark_vessel", Rev: 5, State: alert.StateCleared, Rule: "dark_vessel", Severity: "high",
+		Time: "2026-11-28T06:41:30Z", FirstTime: "2026-11-28T06:04:10Z",
+		Summary: "Cleared: AIS identity MMSI 345070999 now within 1.5 km",
+		Track: alert.TrackInfo{ID: "T000142", Lat: 25.99512, Lon: -97.1403, SigmaM: 60, SpeedMPS: 0.4, CourseDeg: 359.6,
+			Class: "surface", Sensors: []string{"ais-rgv", "radar-brownsville"}},
+		Where: alert.Where{Country: "US", Zone: "territorial_sea"},
+		Intercept: &alert.Intercept{Asset: "USCGC-RAYMOND-EVANS", Agency: "uscg", Lat: 25.97, Lon: -97.09,
+			ETA: "2026-11-28T06:29:40Z", CourseDeg: 161},
+		Agencies: []string{"semar", "uscg"},
+		Routing:  []alert.Route{{Agency: "semar", Reason: "kept: sent earlier"}, {Agency: "uscg", Reason: "track in US territorial_sea"}},
+		Origin:   "gulf-1",
+	}
+	air := &alert.Alert{
+		ID: "rgv-2/T003310/low_slow_aircraft", Rev: 1, State: alert.StateActive, Rule: "low_slow_aircraft", Severity: "critical",
+		Time: "2026-12-02T03:12:45Z", FirstTime: "2026-12-02T03:12:45Z",
+		Summary: "Low, slow aircraft crossing the border inbound 6 km S of Hidalgo: 95 kn, 600 ft, no transponder",
+		Track: alert.TrackInfo{ID: "T003310", Lat: 26.04, Lon: -98.2577, SigmaM: 150, SpeedMPS: 48.9, CourseDeg: 12,
+			Class: "air", Sensors: []string{"tars-rgv"}},
+		Where:    alert.Where{Country: "MX", Zone: "land"},
+		Agencies: []string{"ccg", "semar", "uscg"},
+		Routing: []alert.Route{{Agency: "ccg", Reason: "critical: shared with every agency"},
+			{Agency: "semar", Reason: "critical: shared with every agency"}, {Agency: "uscg", Reason: "critical: shared with every agency"}},
+		Origin: "rgv-2", Sig: "ed25519:YWlyLXNpZ25hdHVyZQ==",
+	}
+	unknown := &alert.Alert{
+		ID: "gulf-1/T000901/rendezvous", Rev: 2, State: alert.StateActive, Rule: "rendezvous", Severity: "low",
+		Time: "2026-11-29T22:00:00Z", FirstTime: "2026-11-29T21:40:00Z",
+		Summary: "Two contacts within 300 m for 20 min, both under 3 kn, 60 km offshore on the high seas, one of them radar-only; nearest port Tampico — informe a la Secretaría de Marina, Armada de México",
+		Track: alert.TrackInfo{ID: "T000901", Lat: 24.1, Lon: -96.9, SigmaM: 900, SpeedMPS: 0, CourseDeg: 360,
+			Class: "unknown", Sensors: []string{"radar-rig"}},
+		Where:    alert.Where{Zone: "high_seas"},
+		Agencies: []string{"semar"},
+		Routing:  []alert.Route{{Agency: "semar", Reason: "no agency's waters hold the track: configured for the high seas"}},
+		Origin:   "gulf-1",
+	}
+	return []struct {
+		name string
+		a    *alert.Alert
+	}{
+		{"raised-intercept", raised},
+		{"revised", revised},
+		{"cleared", cleared},
+		{"air", air},
+		{"unknown-class", unknown},
+		{"raised-again", reraised(cleared)},
+	}
+}
+
+// reraised is the cleared alert raised again on the same track.
+func reraised(cleared *alert.Alert) *alert.Alert {
+	a := *cleared
+	a.Rev, a.State = 7, alert.StateActive
+	a.Time, a.FirstTime = "2026-11-28T08:02:00Z", "2026-11-28T08:02:00Z"
+	a.Summary = "Dark surface contact 3 km N of Playa Bagdad, 10° at 28 kn, no AIS"
+	a.Intercept = nil
+	a.Routing = []alert.Route{{Agency: "semar", Reason: "track in MX territorial_sea"}}
+	a.Agencies = []string{"semar"}
+	a.Where = alert.Where{Country: "MX", Zone: "territorial_sea"}
+	return &a
+}
+
+// prevOf is the reference each case is encoded with: the revision before it
+// (as RefOf gave it when that revision was sent), or nil.
+func prevOf(name string, a *alert.Alert) *Ref {
+	at := func(rev int, time string) *Ref {
+		p := *a
+		p.Rev, p.Time = rev, time
+		r := RefOf(&p, sender)
+		return &r
+	}
+	switch name {
+	case "revised":
+		return at(2, "2026-11-28T07:01:30Z")
+	case "cleared":
+		return at(4, "2026-11-28T06:30:05Z")
+	case "unknown-class":
+		return at(1, a.FirstTime)
+	case "raised-again":
+		return at(5, "2026-11-28T06:41:30Z") // the Cancel
+	}
+	return nil
+}
+
+// xmllint returns the path of xmllint: skipped on a laptop without it, fatal
+// under CI.
+func xmllint(t *testing.T) string {
+	t.Helper()
+	p, err := exec.LookPath("xmllint")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("xmllint is required under CI: %v", err)
+		}
+		t.Skipf("xmllint not found (apt-get install libxml2-utils): %v", err)
+	}
+	return p
+}
+
+// validate runs xmllint on doc against schema; nil means it validates.
+func validate(t *testing.T, lint, schema string, doc []byte) error {
+	t.Helper()
+	f := filepath.Join(t.TempDir(), "doc.xml")
+	if err := os.WriteFile(f, doc, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(lint, "--nonet", "--noout", "--schema", schema, f).CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("%v: %s", err, out)
+	}
+	if !bytes.Contains(out, []byte("validates")) {
+		return fmt.Errorf("xmllint said: %s", out)
+	}
+	return nil
+}
+
+func TestEncodeValidates(t *testing.T) {
+	lint := xmllint(t)
+	schema := shareddata.Path(t, "schemas/cap/CAP-v1.2.xsd")
+	for _, c := range cases() {
+		t.Run(c.name, func(t *testing.T) {
+			doc, err := Encode(c.a, sender, prevOf(c.name, c.a))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := validate(t, lint, schema, doc); err != nil {
+				t.Errorf("%v\n%s", err, doc)
+			}
+		})
+	}
+}
+
+func TestEncodeGolden(t *testing.T) {
+	for _, c := range cases() {
+		t.Run(c.name, func(t *testing.T) {
+			doc, err := Encode(c.a, sender, prevOf(c.name, c.a))
+			if err != nil {
+				t.Fatal(err)
+			}
+			golden := filepath.Join("testdata", c.name+".xml")
+			if *update {
+				if err := os.WriteFile(golden, doc, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			g, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test -update)", err)
+			}
+			if !bytes.Equal(doc, g) {
+				t.Errorf("differs from %s:\ngot\n%s\nwant\n%s", golden, doc, g)
+			}
+			again, err := Encode(c.a, sender, prevOf(c.name, c.a))
+			if err != nil || !bytes.Equal(again, doc) {
+				t.Errorf("a second encoding differs (err %v)", err)
+			}
+		})
+	}
+}
+
+// parsed is what the tests read back from a CAP message.
+type parsed struct {
+	XMLName     xml.Name `xml:"urn:oasis:names:tc:emergency:cap:1.2 alert"`
+	Identifier  string   `xml:"identifier"`
+	Sender      string   `xml:"sender"`
+	Sent        string   `xml:"sent"`
+	Status      string   `xml:"status"`
+	MsgType     string   `xml:"msgType"`
+	Scope       string   `xml:"scope"`
+	Restriction string   `xml:"restriction"`
+	Addresses   string   `xml:"addresses"`
+	Code        []string `xml:"code"`
+	References  string   `xml:"references"`
+	Info        []struct {
+		Language     string `xml:"language"`
+		Category     string `xml:"category"`
+		Event        string `xml:"event"`
+		ResponseType string `xml:"responseType"`
+		Urgency      string `xml:"urgency"`
+		Severity     string `xml:"severity"`
+		Certainty    string `xml:"certainty"`
+		SenderName   string `xml:"senderName"`
+		Headline     string `xml:"headline"`
+		Description  string `xml:"description"`
+		Parameter    []struct {
+			ValueName string `xml:"valueName"`
+			Value     string `xml:"value"`
+		} `xml:"parameter"`
+		Area []struct {
+			AreaDesc string `xml:"areaDesc"`
+			Circle   string `xml:"circle"`
+		} `xml:"area"`
+	} `xml:"info"`
+}
+
+func TestEncodeFields(t *testing.T) {
+	type want struct {
+		msgType, references, urgency, severity, certainty, response, circle string
+	}
+	wants := map[string]want{
+		"raised-intercept": {"Alert", "", "Immediate", "Severe", "Observed", "Monitor", "25.88,-97.02 1"},
+		"revised": {"Update", "vigia@gulf-1,gulf-1/T000077/zone_entry/2,2026-11-28T07:01:30-00:00",
+			"Expected", "Moderate", "Observed", "Monitor", "26.10412,-97.07733 1"},
+		"cleared": {"Cancel", "vigia@gulf-1,gulf-1/T000142/dark_vessel/4,2026-11-28T06:30:05-00:00",
+			"Past", "Severe", "Observed", "AllClear", "25.99512,-97.1403 1"},
+		"air": {"Alert", "", "Immediate", "Extreme", "Observed", "Monitor", "26.04,-98.2577 1"},
+		"unknown-class": {"Update", "vigia@gulf-1,gulf-1/T000901/rendezvous/1,2026-11-29T21:40:00-00:00",
+			"Expected", "Minor", "Observed", "Monitor", "24.1,-96.9 2.7"},
+		"raised-again": {"Alert", "vigia@gulf-1,gulf-1/T000142/dark_vessel/5,2026-11-28T06:41:30-00:00",
+			"Immediate", "Severe", "Observed", "Monitor", "25.99512,-97.1403 1"},
+	}
+	for _, c := range cases() {
+		t.Run(c.name, func(t *testing.T) {
+			a, w := c.a, wants[c.name]
+			doc, err := Encode(a, sender, prevOf(c.name, a))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var p parsed
+			if err := xml.Unmarshal(doc, &p); err != nil {
+				t.Fatalf("unmarshal: %v\n%s", err, doc)
+			}
+			id := fmt.Sprintf("%s/%d", a.ID, a.Rev)
+			sent := strings.TrimSuffix(a.Time, "Z") + "-00:00"
+			if p.Identifier != id || p.Sender != sender || p.Sent != sent || p.Status != "Actual" {
+				t.Errorf("identifier %q sender %q sent %q status %q, want %q %q %q Actual", p.Identifier, p.Sender, p.Sent, p.Status, id, sender, sent)
+			}
+			if r := RefOf(a, sender); r != (Ref{sender, id, sent}) {
+				t.Errorf("RefOf = %+v", r)
+			}
+			if p.MsgType != w.msgType || p.References != w.references {
+				t.Errorf("msgType %q references %q, want %q %q", p.MsgType, p.References, w.msgType, w.references)
+			}
+			if p.Scope != "Restricted" || p.Restriction == "" || p.Addresses != strings.Join(a.Agencies, " ") {
+				t.Errorf("scope %q restriction %q addresses %q", p.Scope, p.Restriction, p.Addresses)
+			}
+			if len(p.Code) != 1 || p.Code[0] != "vigia:rule:"+a.Rule {
+				t.Errorf("code %q", p.Code)
+			}
+			if len(p.Info) != 1 {
+				t.Fatalf("%d info blocks", len(p.Info))
+			}
+			in := p.Info[0]
+			if in.Language != "en-US" || in.Category != "Security" || in.Event != EventName(a.Rule) || in.ResponseType != w.response {
+				t.Errorf("language %q category %q event %q responseType %q", in.Language, in.Category, in.Event, in.ResponseType)
+			}
+			if in.Urgency != w.urgency || in.Severity != w.severity || in.Certainty != w.certainty {
+				t.Errorf("urgency %q severity %q certainty %q, want %q %q %q", in.Urgency, in.Severity, in.Certainty, w.urgency, w.severity, w.certainty)
+			}
+			if utf8.RuneCountInString(in.Headline) > HeadlineMax || !strings.HasPrefix(a.Summary, strings.TrimSuffix(in.Headline, "…")) {
+				t.Errorf("headline %q", in.Headline)
+			}
+			if !strings.HasPrefix(in.Description, a.Summary+"\n") {
+				t.Errorf("description does not open with the summary: %q", in.Description)
+			}
+			for _, r := range a.Routing {
+				if !strings.Contains(in.Description, r.Agency+": "+r.Reason) {
+					t.Errorf("description lacks the routing of %s:\n%s", r.Agency, in.Description)
+				}
+			}
+			params := map[string]string{}
+			for _, pv := range in.Parameter {
+				params[pv.ValueName] = pv.Value
+			}
+			wantParams := map[string]string{"vigia:id": a.ID, "vigia:rev": fmt.Sprint(a.Rev), "vigia:track": a.Track.ID,
+				"vigia:speed_mps": fmt.Sprint(a.Track.SpeedMPS), "vigia:course_deg": fmt.Sprint(a.Track.CourseDeg), "vigia:sig": a.Sig}
+			if ic := a.Intercept; ic != nil {
+				wantParams["vigia:intercept_asset"] = ic.Asset
+				wantParams["vigia:intercept_eta"] = ic.ETA
+			}
+			for k, v := range wantParams {
+				if params[k] != v {
+					t.Errorf("parameter %s = %q, want %q", k, params[k], v)
+				}
+			}
+			areas := 1
+			if a.Intercept != nil {
+				areas = 2
+			}
+			if len(in.Area) != areas || in.Area[0].Circle != w.circle || !strings.Contains(in.Area[0].AreaDesc, a.Track.ID) {
+				t.Fatalf("areas %+v, want %d, the first circle %q", in.Area, areas, w.circle)
+			}
+			if ic := a.Intercept; ic != nil {
+				if c := fmt.Sprintf("%v,%v 0", ic.Lat, ic.Lon); in.Area[1].Circle != c || !strings.Contains(in.Area[1].AreaDesc, ic.Asset) {
+					t.Errorf("intercept area %+v, want circle %q", in.Area[1], c)
+				}
+			}
+		})
+	}
+}
+
+// TestChain follows one alert through its revisions the way the daemon
+// would: each message refers to the one before it.
+func TestChain(t *testing.T) {
+	all := cases()
+	revs := []*alert.Alert{all[0].a, all[2].a}
+	r3 := *all[0].a
+	r3.Rev, r3.Time, r3.Intercept = 3, "2026-11-28T06:20:00Z", nil
+	revs = []*alert.Alert{revs[0], &r3, revs[1]}
+	var prev *Ref
+	var types []string
+	for _, a := range revs {
+		doc, err := Encode(a, sender, prev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var p parsed
+		if err := xml.Unmarshal(doc, &p); err != nil {
+			t.Fatal(err)
+		}
+		if prev != nil && p.References != prev.String() {
+			t.Errorf("rev %d references %q, want %q", a.Rev, p.References, prev.String())
+		}
+		types = append(types, p.MsgType)
+		r := RefOf(a, sender)
+		prev = &r
+	}
+	if got := strings.Join(types, " "); got != "Alert Update Cancel" {
+		t.Errorf("msgTypes %s", got)
+	}
+}
+
+// TestValidationCanFail proves the schema check can fail.
+func TestValidationCanFail(t *testing.T) {
+	lint := xmllint(t)
+	schema := shareddata.Path(t, "schemas/cap/CAP-v1.2.xsd")
+	doc, err := Encode(cases()[1].a, sender, prevOf("revised", cases()[1].a))
+	if err != nil {
+		t.Fatal(err)
+	}
+	good := string(doc)
+	for _, c := range []struct{ name, old, new string }{
+		{"Z time", "<sent>2026-11-28T07:15:00-00:00</sent>", "<sent>2026-11-28T07:15:00Z</sent>"},
+		{"order", "<status>Actual</status>\n  <msgType>Update</msgType>", "<msgType>Update</msgType>\n  <status>Actual</status>"},
+		{"msgType", "<msgType>Update</msgType>", "<msgType>Revision</msgType>"},
+		{"namespace", Namespace, "urn:oasis:names:tc:emergency:cap:1.1"},
+	} {
+		bad := strings.Replace(good, c.old, c.new, 1)
+		if bad == good {
+			t.Fatalf("%s: %q not in the document", c.name, c.old)
+		}
+		if err := validate(t, lint, schema, []byte(bad)); err == nil {
+			t.Errorf("%s: the schema accepts\n%s", c.name, bad)
+		}
+	}
+}
+
+func TestEncodeRejects(t *testing.T) {
+	a := cases()[0].a
+	for _, c := range []struct {
+		name   string
+		a      *alert.Alert
+		sender string
+		prev   *Ref
+	}{
+		{"nil alert", nil, sender, nil},
+		{"empty sender", a, "", nil},
+		{"sender with space", a, "vigia gulf-1", nil},
+		{"sender with comma", a, "vigia,gulf-1", nil},
+		{"prev with ampersand", a, sender, &Ref{Sender: sender, Identifier: "a&b", Sent: "2026-11-28T06:00:00-00:00"}},
+		{"prev without sent", a, sender, &Ref{Sender: sender, Identifier: "x/1"}},
+	} {
+		if doc, err := Encode(c.a, c.sender, c.prev); err == nil {
+			t.Errorf("%s: encoded\n%s", c.name, doc)
+		}
+	}
+	bad := *a
+	bad.Time = "yesterday"
+	if _, err := Encode(&bad, sender, nil); err == nil {
+		t.Error("bad time encoded")
+	}
+}
+
+func TestIdentifier(t *testing.T) {
+	a := &alert.Alert{ID: "gulf 1/T<1>,&x", Rev: 2}
+	if got, want := Identifier(a), "gulf_1/T_1>__x/2"; got != want {
+		t.Errorf("Identifier = %q, want %q", got, want)
+	}
+}
+
+func TestHeadline(t *testing.T) {
+	long := strings.Repeat("Secretaría ", 30)
+	h := headline(long)
+	if n := utf8.RuneCountInString(h); n > HeadlineMax || !strings.HasSuffix(h, "…") || !utf8.ValidString(h) {
+		t.Errorf("headline of %d runes: %q", n, h)
+	}
+	if h := headline("short & sweet"); h != "short & sweet" {
+		t.Errorf("short headline changed: %q", h)
+	}
+}

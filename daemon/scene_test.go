@@ -1,0 +1,185 @@
+package daemon
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vigia-project/vigia/alert"
+	"github.com/vigia-project/vigia/geo"
+	"github.com/vigia-project/vigia/sim"
+)
+
+// sceneAlert is the first revision of one alert of a scene run, with the
+// truth targets near its track when it was raised.
+type sceneAlert struct {
+	a       alert.Alert
+	near    []string // truth targets within matchM of the track at the alert's time
+	revs    int
+	cleared bool
+}
+
+// matchM is how close an alert's track must be to a target's truth to be its.
+const matchM = 1500
+
+// runScene feeds a simulated scene straight into the daemon's engine loop
+// (decode, reorder window, engine, rules, rendering), as the messages would
+// arrive over MQTT, and returns every alert revision in delivery order.
+func runScene(t *testing.T, s *sim.Scene, seed uint64, dur time.Duration) []alert.Alert {
+	t.Helper()
+	c := testConfig(t, "tcp://127.0.0.1:1") // never connected: New starts nothing
+	c.HTTP.Listen = ""
+	c.Tracker.TracksInterval = 0 // no MQTT client to publish the picture with
+	clock := newManualClock(s.Start)
+	d, err := New(c, Options{Clock: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []alert.Alert
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for m := range d.alerts {
+			if m.agency != "uscg" && !slices.Contains(m.alert.Agencies, m.agency) {
+				continue
+			}
+			out = append(out, *m.alert)
+		}
+	}()
+	g, err := sim.NewGenerator(s, seed, c.TopicPrefix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := &loop{d: d}
+	end := s.Start.Add(dur)
+	for {
+		m := g.Next()
+		if m.Time.After(end) {
+			break
+		}
+		clock.Set(m.Time)
+		l.accept(inbound{topic: m.Topic, payload: m.Payload, received: m.Time})
+		l.release(m.Time.Add(-c.Ingest.ReorderWindow))
+	}
+	l.release(time.Time{})
+	r, dr, _ := d.Counts()
+	t.Logf("scene: %d reports fused, %d dropped; engine at %s", r, dr, d.engine.Now().Format(time.RFC3339))
+	close(d.alerts)
+	<-done
+	// One entry per revision: deliveries to several agencies repeat it.
+	var revs []alert.Alert
+	seen := map[string]bool{}
+	for _, a := range out {
+		k := fmt.Sprintf("%s#%d", a.ID, a.Rev)
+		if !seen[k] {
+			seen[k] = true
+			revs = append(revs, a)
+		}
+	}
+	return revs
+}
+
+// firstRevisions groups revisions by alert id and finds the truth targets
+// near each alert's track when it was first raised.
+func firstRevisions(t *testing.T, s *sim.Scene, revs []alert.Alert) []*sceneAlert {
+	t.Helper()
+	byID := map[string]*sceneAlert{}
+	var order []*sceneAlert
+	for _, a := range revs {
+		sa, ok := byID[a.ID]
+		if !ok {
+			sa = &sceneAlert{a: a}
+			byID[a.ID] = sa
+			order = append(order, sa)
+			at, err := time.Parse(alert.TimeLayout, a.Time)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, tr := range s.Truth(at) {
+				d := geo.Distance(geo.LLA{Lat: tr.Pos.Lat, Lon: tr.Pos.Lon}, geo.LLA{Lat: a.Track.Lat, Lon: a.Track.Lon})
+				if d <= matchM {
+					sa.near = append(sa.near, tr.ID)
+				}
+			}
+		}
+		sa.revs++
+		if a.State == alert.StateCleared {
+			sa.cleared = true
+		}
+	}
+	return order
+}
+
+// TestRioGrandeBehaviours runs the demo scene for 75 minutes through the
+// daemon's pipeline: every behaviour the scene scripts raises its rule on
+// its target, to the agencies the script names, and nothing is raised on the
+// legitimate traffic.
+func TestRioGrandeBehaviours(t *testing.T) {
+	if testing.Short() {
+		t.Skip("75 minutes of scene")
+	}
+	t0 := time.Date(2026, 11, 28, 6, 0, 0, 0, time.UTC)
+	s := sim.RioGrande(t0)
+	revs := runScene(t, s, 1, 75*time.Minute)
+	alerts := firstRevisions(t, s, revs)
+	for _, sa := range alerts {
+		t.Logf("%s %-17s %-30s near %v: %s", sa.a.Time[11:], sa.a.Rule, sa.a.ID, sa.near, sa.a.Summary)
+	}
+	for _, b := range s.Behaviours {
+		found := false
+		for _, sa := range alerts {
+			if sa.a.Rule != b.Rule || !(slices.Contains(sa.near, b.Target) || b.Partner != "" && slices.Contains(sa.near, b.Partner)) {
+				continue
+			}
+			found = true
+			at, _ := time.Parse(alert.TimeLayout, sa.a.FirstTime)
+			if at.Before(t0.Add(b.After)) {
+				t.Errorf("%s on %s raised at %s, before the behaviour (after %v)", b.Rule, b.Target, sa.a.FirstTime, b.After)
+			}
+			for _, ag := range b.Agencies {
+				if !slices.Contains(sa.a.Agencies, ag) {
+					t.Errorf("%s on %s went to %v, not %s", b.Rule, b.Target, sa.a.Agencies, ag)
+				}
+			}
+			break
+		}
+		if !found {
+			t.Errorf("behaviour %s on %s (after %v: %s) raised no alert", b.Rule, b.Target, b.After, b.Note)
+		}
+	}
+	for _, sa := range alerts {
+		for _, id := range s.Legitimate {
+			if slices.Contains(sa.near, id) {
+				t.Errorf("legitimate %s raised %s: %s", id, sa.a.Rule, sa.a.Summary)
+			}
+		}
+	}
+	// Every alert is one the script asked for (or the aftermath of one).
+	scripted := map[string]bool{}
+	for _, b := range s.Behaviours {
+		scripted[b.Rule+"/"+b.Target] = true
+		if b.Partner != "" {
+			scripted[b.Rule+"/"+b.Partner] = true
+		}
+	}
+	var extra []string
+	for _, sa := range alerts {
+		ok := false
+		for _, id := range sa.near {
+			ok = ok || scripted[sa.a.Rule+"/"+id]
+		}
+		if !ok {
+			extra = append(extra, fmt.Sprintf("%s %s near %v: %s", sa.a.Rule, sa.a.ID, sa.near, sa.a.Summary))
+		}
+	}
+	sort.Strings(extra)
+	if len(extra) > 0 {
+		t.Errorf("%d alerts the scene did not script:\n%s", len(extra), strings.Join(extra, "\n"))
+	}
+}
+
+var _ = json.Marshal
