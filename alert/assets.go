@@ -81,12 +81,14 @@ func (m *Manager) Assets() []Asset {
 // country's waters (or land, for aircraft), or on the high seas when it is
 // one of the high-seas agencies. Surface tracks are intercepted by cutters,
 // boats and helicopters; air tracks by helicopters and aircraft. A plan
-// whose point lies on land is refused for a surface track. Nil when no
+// whose point lies on land is refused for a surface track. The asset of the
+// previous plan (prev) is kept while its ETA is within assetHold of the
+// best, so that two assets with close ETAs do not take turns. Nil when no
 // asset can catch it.
-func (m *Manager) intercept(v *view, now time.Time) *Intercept {
+func (m *Manager) intercept(v *view, now time.Time, prev *Intercept) *Intercept {
 	air := v.tr.Class() == sensors.ClassAir
-	var best *intercept.GeoSolution
-	var bestAsset *Asset
+	var best, kept *intercept.GeoSolution
+	var bestAsset, keptAsset *Asset
 	for _, id := range m.assetIDs {
 		a := m.assets[id]
 		if !a.Available {
@@ -96,8 +98,9 @@ func (m *Manager) intercept(v *view, now time.Time) *Intercept {
 		if air && !flies || !air && a.Kind == "aircraft" {
 			continue
 		}
+		isPrev := prev != nil && prev.Asset == a.ID
 		pl, ok := intercept.Plan(a.Pos, a.MaxSpeedMPS, a.ResponseDelay, v.pos, v.x[2], v.x[3], now)
-		if !ok || (best != nil && !pl.At.Before(best.At)) {
+		if !ok || (!isPrev && best != nil && !pl.At.Before(best.At)) {
 			continue
 		}
 		z := m.zones.At(pl.Point.Lat, pl.Point.Lon)
@@ -108,10 +111,18 @@ func (m *Manager) intercept(v *view, now time.Time) *Intercept {
 			continue
 		}
 		p := pl
-		best, bestAsset = &p, a
+		if isPrev {
+			kept, keptAsset = &p, a
+		}
+		if best == nil || p.At.Before(best.At) {
+			best, bestAsset = &p, a
+		}
 	}
 	if best == nil {
 		return nil
+	}
+	if kept != nil && kept.At.Sub(best.At) <= assetHold {
+		best, bestAsset = kept, keptAsset
 	}
 	return &Intercept{Asset: bestAsset.ID, Agency: bestAsset.Agency, Lat: round(best.Point.Lat, 5), Lon: round(best.Point.Lon, 5),
 		ETA: fmtTime(best.At), CourseDeg: round(best.CourseDeg, 0)}

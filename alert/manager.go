@@ -57,7 +57,8 @@ type Params struct {
 	Assets []Asset
 	// Sign signs an alert's JSON payload (package sign); nil sends alerts unsigned.
 	Sign func(payload []byte) ([]byte, error)
-	// RevDistanceM: an active alert gets a new revision when its track has moved this far since the last one.
+	// RevDistanceM: an active alert gets a new revision when its track has moved this far since the last one
+	// (and at least two minutes have passed: a fast aircraft would otherwise revise it every half minute).
 	RevDistanceM float64
 }
 
@@ -98,6 +99,7 @@ type entry struct {
 	lastPos  geo.LLA
 	falseFor time.Time // when the condition stopped holding (zero while it holds)
 	lastETA  time.Time // the intercept ETA of the last revision sent
+	lastSent time.Time // when the last revision was sent
 }
 
 // NewManager returns a Manager. zones decide whose waters hold a track;
@@ -276,7 +278,8 @@ func (m *Manager) step(k alertKey, r *rule, c cond, v *view, now time.Time, eng 
 		e.falseFor = time.Time{}
 		before := e.a
 		m.fill(e, c, v, now, eng)
-		if m.material(e, &before) || geo.Distance(e.lastPos, v.pos) >= m.p.RevDistanceM {
+		moved := geo.Distance(e.lastPos, v.pos) >= m.p.RevDistanceM && now.Sub(e.lastSent) >= minorEvery
+		if m.material(e, &before, now) || moved {
 			e.a.Rev++
 			e.lastPos = v.pos
 			return m.deliver(e)
@@ -299,15 +302,29 @@ func (m *Manager) step(k alertKey, r *rule, c cond, v *view, now time.Time, eng 
 	return nil
 }
 
-// etaShift is how far the intercept ETA may drift before it alone is worth a revision.
-const etaShift = 2 * time.Minute
+// etaShift is how far the intercept ETA may drift before it is worth a
+// revision; an asset already chosen is kept while its ETA is within
+// assetHold of the best. Minor changes (heading_for, the interceptor, its
+// ETA) wait until minorEvery has passed since the last revision.
+const (
+	etaShift   = 5 * time.Minute
+	assetHold  = 2 * time.Minute
+	minorEvery = 2 * time.Minute
+)
 
-// material reports whether a change deserves a new revision: whose waters,
-// where it is heading, who gets it, or who intercepts it and when.
-func (m *Manager) material(e *entry, before *Alert) bool {
+// material reports whether a change deserves a new revision now. Major:
+// whose waters hold the track (country), who gets it, the severity. Minor,
+// sent once minorEvery has passed since the last revision: where it is
+// heading, who intercepts it, an ETA moved by more than etaShift.
+func (m *Manager) material(e *entry, before *Alert, now time.Time) bool {
 	a, b := before, &e.a
-	if a.Where != b.Where || !slices.Equal(a.Agencies, b.Agencies) || a.Severity != b.Severity {
+	// The kind of zone within one country's waters (territorial sea,
+	// contiguous zone, land under an aircraft) goes out with the next revision.
+	if a.Where.Country != b.Where.Country || !slices.Equal(a.Agencies, b.Agencies) || a.Severity != b.Severity {
 		return true
+	}
+	if now.Sub(e.lastSent) < minorEvery {
+		return false
 	}
 	ha, hb := a.HeadingFor, b.HeadingFor
 	if (ha == nil) != (hb == nil) || ha != nil && (ha.Country != hb.Country || ha.Zone != hb.Zone) {
@@ -322,7 +339,10 @@ func (m *Manager) material(e *entry, before *Alert) bool {
 			return true
 		}
 		if eta, err := time.Parse(TimeLayout, ib.ETA); err == nil {
-			if d := eta.Sub(e.lastETA); d > etaShift || d < -etaShift {
+			// A far intercept's ETA wanders with the track's velocity noise:
+			// the threshold grows with the time to go.
+			shift := max(etaShift, eta.Sub(now)/5)
+			if d := eta.Sub(e.lastETA); d > shift || d < -shift {
 				return true
 			}
 		}
@@ -345,7 +365,7 @@ func (m *Manager) fill(e *entry, c cond, v *view, now time.Time, eng *fusion.Eng
 	}
 	slices.Sort(a.Agencies)
 	if c.hold {
-		a.Intercept = m.intercept(v, now)
+		a.Intercept = m.intercept(v, now, a.Intercept)
 	}
 	a.Summary = c.summary
 	if a.Summary == "" {
@@ -391,6 +411,9 @@ func (m *Manager) deliver(e *entry) []Delivery {
 		if eta, err := time.Parse(TimeLayout, in.ETA); err == nil {
 			e.lastETA = eta
 		}
+	}
+	if t, err := time.Parse(TimeLayout, e.a.Time); err == nil {
+		e.lastSent = t
 	}
 	e.a.Sig = ""
 	payload, err := e.a.JSON()

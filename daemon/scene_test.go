@@ -127,7 +127,7 @@ func TestRioGrandeBehaviours(t *testing.T) {
 	revs := runScene(t, s, 1, 75*time.Minute)
 	alerts := firstRevisions(t, s, revs)
 	for _, sa := range alerts {
-		t.Logf("%s %-17s %-30s near %v: %s", sa.a.Time[11:], sa.a.Rule, sa.a.ID, sa.near, sa.a.Summary)
+		t.Logf("%s %-17s %-30s %3d revs, near %v: %s", sa.a.Time[11:], sa.a.Rule, sa.a.ID, sa.revs, sa.near, sa.a.Summary)
 	}
 	for _, b := range s.Behaviours {
 		found := false
@@ -156,6 +156,16 @@ func TestRioGrandeBehaviours(t *testing.T) {
 			if slices.Contains(sa.near, id) {
 				t.Errorf("legitimate %s raised %s: %s", id, sa.a.Rule, sa.a.Summary)
 			}
+		}
+	}
+	// No alert storms: a revision is worth sending when the track changes
+	// waters or agencies, or has moved 2 km (the fastest target, at 33 kn,
+	// moves 2 km in 2 minutes); heading and interceptor changes wait 2 minutes.
+	for _, sa := range alerts {
+		first, _ := time.Parse(alert.TimeLayout, sa.a.FirstTime)
+		minutes := t0.Add(75 * time.Minute).Sub(first).Minutes()
+		if limit := 6 + int(minutes/2); sa.revs > limit {
+			t.Errorf("%s: %d revisions in %.0f minutes (limit %d)", sa.a.ID, sa.revs, minutes, limit)
 		}
 	}
 	// Every alert is one the script asked for (or the aftermath of one).

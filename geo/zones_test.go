@@ -21,18 +21,39 @@ func TestDefaultZones(t *testing.T) {
 	}{
 		{"8 nm off Brownsville", 26.05, -97.05, Zone{"US", KindTerritorialSea}},
 		{"off Matamoros", 25.80, -97.05, Zone{"MX", KindTerritorialSea}},
-		{"50 nm into the Gulf", 26.0, -96.0, Zone{}},
+		{"off Playa Bagdad", 25.90, -97.05, Zone{"MX", KindTerritorialSea}},
+		{"off South Padre Island", 26.10, -97.10, Zone{"US", KindTerritorialSea}},
+		// About 16 nm from the Mexican coast, south of the treaty line.
+		{"Gulf, 16 nm off Tamaulipas", 25.95, -96.85, Zone{"MX", KindContiguousZone}},
+		// The 1978 treaty line runs at 26.010 N here: (26.0, -96.3) lies
+		// 1.1 km south of it, in Mexico's EEZ; 26.05 N is on the US side.
+		{"Gulf, just south of the treaty line", 26.0, -96.3, Zone{"MX", KindEEZ}},
+		{"Gulf, just north of the treaty line", 26.05, -96.3, Zone{"US", KindEEZ}},
+		{"50 nm into the Gulf", 26.3, -96.0, Zone{"US", KindEEZ}},
+		{"Gulf, 16 nm off Padre Island", 26.5, -96.95, Zone{"US", KindContiguousZone}},
+		{"Gulf, 60 nm off Tamaulipas", 25.0, -96.5, Zone{"MX", KindEEZ}},
+		// 100 m north of the NOAA line, where OSM's own line would say MX.
+		{"Rio Grande mouth, US side of the treaty line", 25.97, -97.0, Zone{"US", KindTerritorialSea}},
+		{"Rio Grande mouth, MX side of the treaty line", 25.967, -97.0, Zone{"MX", KindTerritorialSea}},
+		{"Matamoros, near the Rio Grande", 25.88, -97.50, Zone{"MX", KindLand}},
+		{"Brownsville, near the Rio Grande", 25.95, -97.45, Zone{"US", KindLand}},
 		{"Brownsville city", 25.90, -97.50, Zone{"US", KindLand}},
 		{"Matamoros city", 25.87, -97.50, Zone{"MX", KindLand}},
 		{"off Tijuana", 32.45, -117.20, Zone{"MX", KindTerritorialSea}},
 		{"off San Diego", 32.70, -117.30, Zone{"US", KindTerritorialSea}},
-		{"30 nm off San Diego", 32.60, -117.85, Zone{}},
+		{"30 nm off San Diego", 32.60, -117.85, Zone{"US", KindEEZ}},
+		{"16 nm off Point Loma", 32.65, -117.55, Zone{"US", KindContiguousZone}},
+		{"20 nm off Rosarito", 32.25, -117.6, Zone{"MX", KindContiguousZone}},
+		{"45 nm off Ensenada", 31.85, -117.9, Zone{"MX", KindEEZ}},
 		// In the OSM data the Canadian side of the boundary in the Strait of
 		// Juan de Fuca reaches 48.35,-123.6, which the Natural Earth mask
 		// puts on the East Sooke shore (1:10m coastline, ±~1 km).
 		{"Juan de Fuca, Canadian side", 48.35, -123.6, Zone{"CA", KindLand}},
 		{"Juan de Fuca, Canadian waters", 48.30, -123.6, Zone{"CA", KindTerritorialSea}},
 		{"Juan de Fuca, US waters", 48.2, -123.8, Zone{"US", KindTerritorialSea}},
+		{"Juan de Fuca, mid-strait", 48.30, -123.80, Zone{"CA", KindTerritorialSea}},
+		{"off Cape Flattery", 48.2, -125.2, Zone{"US", KindContiguousZone}},
+		{"off Vancouver Island", 48.45, -125.3, Zone{"CA", KindContiguousZone}},
 		{"Victoria", 48.4284, -123.3656, Zone{"CA", KindLand}},
 		{"Port Angeles", 48.1181, -123.4307, Zone{"US", KindLand}},
 		{"outside every box", 40.0, -70.0, Zone{}},
@@ -56,22 +77,15 @@ func TestZonesTilingMatchesWhole(t *testing.T) {
 		t.Fatal(err)
 	}
 	whole := &Zones{whole: true}
-	for _, name := range []string{"zonedata/territorial_sea.geojson", "zonedata/land.geojson"} {
-		data, err := zoneFS.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := whole.add(name, data); err != nil {
-			t.Fatal(err)
-		}
+	if err := loadEmbedded(whole); err != nil {
+		t.Fatal(err)
 	}
 	if len(whole.polys) >= len(tiled.polys) {
 		t.Fatalf("no tiling happened: %d vs %d polygons", len(whole.polys), len(tiled.polys))
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
-	boxes := [][4]float64{{-98.5, -95.5, 24.5, 27.5}, {-118.5, -116.5, 31.8, 33.2}, {-125.5, -122.0, 47.8, 49.5}}
 	counts := map[Zone]int{}
-	for _, b := range boxes {
+	for _, b := range demoBoxes {
 		for i := 0; i < 20000; i++ {
 			lon := b[0] + rng.Float64()*(b[1]-b[0])
 			lat := b[2] + rng.Float64()*(b[3]-b[2])
@@ -115,6 +129,17 @@ func TestZonesAtNoAlloc(t *testing.T) {
 	_ = sink
 	if n != 0 {
 		t.Errorf("At allocates %v times", n)
+	}
+	n = testing.AllocsPerRun(200, func() {
+		z.NearestBoundary(25.97, -97.0, 18520)
+		z.NearestBoundary(26.5, -96.0, 18520)
+		z.CoastDistance(26.10, -97.10, 18520)
+		z.CoastDistance(25.90, -97.50, 18520)
+		z.Area(26.07, -97.15)
+		z.Area(26.0, -96.8)
+	})
+	if n != 0 {
+		t.Errorf("NearestBoundary/CoastDistance/Area allocate %v times", n)
 	}
 }
 
@@ -197,6 +222,17 @@ func TestLoadZonesErrors(t *testing.T) {
 		{"short position", `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"zone":"x"},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1],[1,1],[0,0]]]}}]}`, "position 1 has 1 values"},
 		{"bad coordinates", `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"zone":"x"},"geometry":{"type":"MultiPolygon","coordinates":"nope"}}]}`, "feature 0: multipolygon coordinates"},
 		{"empty polygon", `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"zone":"x"},"geometry":{"type":"MultiPolygon","coordinates":[[]]}}]}`, "polygon 0 has no rings"},
+		{"line for a polygon zone", `{"type":"FeatureCollection","features":[` + good + `,{"type":"Feature","properties":{"zone":"eez","country":"FR"},"geometry":{"type":"LineString","coordinates":[[0,0],[1,1]]}}]}`, `feature 1: geometry type "LineString", want Polygon`},
+		{"polygon for a boundary", `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"zone":"boundary","boundary_kind":"land","countries":"FR-ES","name":"b"},"geometry":{"type":"Polygon","coordinates":` + squareA + `}}]}`, `feature 0: geometry type "Polygon", want LineString`},
+		{"boundary without name", `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"zone":"boundary","boundary_kind":"land","countries":"FR-ES"},"geometry":{"type":"LineString","coordinates":[[0,0],[1,1]]}}]}`, `feature 0: boundary without property "name"`},
+		{"bad boundary kind", `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"zone":"boundary","boundary_kind":"sea","countries":"FR-ES","name":"b"},"geometry":{"type":"LineString","coordinates":[[0,0],[1,1]]}}]}`, `feature 0: property "boundary_kind" "sea"`},
+		{"bad countries", `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"zone":"boundary","boundary_kind":"land","countries":"FR","name":"b"},"geometry":{"type":"LineString","coordinates":[[0,0],[1,1]]}}]}`, `feature 0: property "countries" "FR"`},
+		{"same countries", `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"zone":"boundary","boundary_kind":"land","countries":"FR-FR","name":"b"},"geometry":{"type":"LineString","coordinates":[[0,0],[1,1]]}}]}`, `feature 0: property "countries" "FR-FR"`},
+		{"short line", `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"zone":"boundary","boundary_kind":"land","countries":"ES-FR","name":"b"},"geometry":{"type":"MultiLineString","coordinates":[[[0,0],[1,1]],[[2,2]]]}}]}`, `feature 0: line 1 has 1 positions`},
+		{"coastline without country", `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"zone":"coastline"},"geometry":{"type":"LineString","coordinates":[[0,0],[1,1]]}}]}`, `feature 0: coastline without property "country"`},
+		{"port without name", `{"type":"FeatureCollection","features":[` + good + `,{"type":"Feature","properties":{"zone":"port"},"geometry":{"type":"Polygon","coordinates":` + squareA + `}}]}`, `feature 1: port without property "name"`},
+		{"anchorage name not string", `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"zone":"anchorage","name":3},"geometry":{"type":"Polygon","coordinates":` + squareA + `}}]}`, `feature 0: property "name" is float64`},
+		{"non-finite", `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"zone":"coastline","country":"FR"},"geometry":{"type":"LineString","coordinates":[[0,0],[1e999,1]]}}]}`, `feature 0`},
 	}
 	for _, c := range cases {
 		p := writeTemp(t, c.body)
@@ -214,12 +250,11 @@ func TestLoadZonesErrors(t *testing.T) {
 	}
 }
 
+// BenchmarkZonesAt looks up random points spread over the three demo
+// boxes (land, territorial sea, contiguous zone, EEZ, outside).
 func BenchmarkZonesAt(b *testing.B) {
-	z, err := DefaultZones()
-	if err != nil {
-		b.Fatal(err)
-	}
-	pts := [][2]float64{{26.05, -97.05}, {25.80, -97.05}, {26.0, -96.0}, {25.90, -97.50}, {32.45, -117.20}, {32.70, -117.30}, {48.35, -123.6}, {48.2, -123.8}}
+	z := defaultZonesT(b)
+	pts := randomPoints(4096)
 	b.ReportAllocs()
 	i := 0
 	var sink Zone
@@ -229,4 +264,5 @@ func BenchmarkZonesAt(b *testing.B) {
 		i++
 	}
 	_ = sink
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "points/s")
 }

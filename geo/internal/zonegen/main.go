@@ -5,24 +5,40 @@
 //	go run ./geo/internal/zonegen
 //
 // (or `go generate ./geo`, see the //go:generate line in geo/zones.go). It
-// reads two staged data sets:
+// reads four staged data sets (flags give their paths):
 //
-//   - /work/shared/data/geo-osm-countries-maritime/countries_maritime_10m_USA_MEX_CAN.geojson:
-//     one MultiPolygon per country (property A3 = USA, MEX, CAN) covering land
-//     plus the 12 nm territorial sea, derived from OpenStreetMap
-//     (ODbL 1.0, © OpenStreetMap contributors), via @geo-maps/countries-maritime-10m;
-//   - /work/shared/data/geo-natural-earth/land-10m.json: the Natural Earth
-//     1:10m land polygons as quantized TopoJSON (public domain), via
-//     world-atlas; decoded here (transform + delta-encoded arcs).
+//   - OSM countries + 12 nm territorial sea (-osm): one MultiPolygon per
+//     country (property A3 = USA, MEX, CAN), derived from OpenStreetMap
+//     (ODbL 1.0, © OpenStreetMap contributors), via
+//     @geo-maps/countries-maritime-10m;
+//   - Natural Earth 1:10m land (-land) and countries (-countries) as
+//     quantized TopoJSON (public domain), via world-atlas; decoded here
+//     (transform + delta-encoded arcs). Arcs used by exactly one country are
+//     coastline, arcs shared by two countries are land borders;
+//   - NOAA U.S. Maritime Limits and Boundaries v4.1 (-noaa, public domain):
+//     the US–Mexico treaty lines (Gulf and Pacific) and the US–Canada
+//     boundary (Juan de Fuca / Haro Strait, 49th parallel, and the seaward
+//     line claimed by the US).
 //
-// Both are clipped (orb/clip, Sutherland–Hodgman against each box) to three
-// demo boxes — Rio Grande / Gulf of Mexico, Tijuana / San Diego and the
-// Strait of Juan de Fuca — optionally simplified with Douglas–Peucker
-// (-simplify, degrees; 0 disables, the default), rounded to 1e-6° and
-// written as GeoJSON FeatureCollections to geo/zonedata/territorial_sea.geojson
-// (properties {"country": "US"|"MX"|"CA", "zone": "territorial_sea"}) and
-// geo/zonedata/land.geojson (properties {"zone": "land"}). Each feature also
-// carries an informational "region" property.
+// and writes to -out (geo/zonedata), all deterministic:
+//
+//   - territorial_sea.geojson: OSM land + 12 nm per country, clipped to the
+//     demo boxes (zone "territorial_sea"), preceded by pieces re-cut exactly
+//     along the NOAA treaty lines where OSM's lateral lines differ (see
+//     lateral.go);
+//   - contiguous_zone.geojson: a raster (-cell degrees) of the cells within
+//     24 nm of the country's Natural Earth coastline, merged into row-run
+//     rectangles, each cut exactly along the lateral boundary
+//     (zone "contiguous_zone");
+//   - eez.geojson: each box split along the lateral boundary (NOAA treaty
+//     line + Natural Earth land border); the generator checks that every sea
+//     cell is within 200 nm of that side's coast (zone "eez");
+//   - land.geojson: the Natural Earth land mask (overlay, zone "land");
+//   - lines.geojson: boundary lines (zone "boundary") and coastlines
+//     (zone "coastline", with "country");
+//   - areas.geojson: hand-drawn ports and anchorages (see areas.go).
+//
+// See geo/zonedata/README.md for the accuracy of each layer.
 package main
 
 import (
@@ -33,6 +49,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 
 	"github.com/paulmach/orb"
@@ -40,42 +57,94 @@ import (
 	"github.com/paulmach/orb/simplify"
 )
 
-// region is one demo clip box.
+// region is one demo clip box and the two countries whose waters it holds;
+// pair selects the lateral boundary between them.
 type region struct {
 	name  string
 	bound orb.Bound
+	pair  string // "MX-US" or "CA-US" (sorted alpha-2 codes)
 }
 
 // regions are the demo boxes (lon/lat degrees).
 var regions = []region{
-	{"rio_grande_gulf", orb.Bound{Min: orb.Point{-98.5, 24.5}, Max: orb.Point{-95.5, 27.5}}},
-	{"tijuana_san_diego", orb.Bound{Min: orb.Point{-118.5, 31.8}, Max: orb.Point{-116.5, 33.2}}},
-	{"juan_de_fuca", orb.Bound{Min: orb.Point{-125.5, 47.8}, Max: orb.Point{-122.0, 49.5}}},
+	{"rio_grande_gulf", orb.Bound{Min: orb.Point{-98.5, 24.5}, Max: orb.Point{-95.5, 27.5}}, "MX-US"},
+	{"tijuana_san_diego", orb.Bound{Min: orb.Point{-118.5, 31.8}, Max: orb.Point{-116.5, 33.2}}, "MX-US"},
+	{"juan_de_fuca", orb.Bound{Min: orb.Point{-125.5, 47.8}, Max: orb.Point{-122.0, 49.5}}, "CA-US"},
 }
+
+// pairSides are the countries of each lateral boundary: [0] lies on the
+// north side of the chain, [1] on the south side (see sidePolygons).
+var pairSides = map[string][2]string{"MX-US": {"US", "MX"}, "CA-US": {"CA", "US"}}
 
 // alpha2 maps the source's ISO alpha-3 codes to alpha-2.
 var alpha2 = map[string]string{"USA": "US", "MEX": "MX", "CAN": "CA"}
 
+// Distances (metres).
+const (
+	nm            = 1852.0
+	contiguousM   = 24 * nm
+	eezM          = 200 * nm
+	landFringeM   = 2000.0 // land cells nearer the coast than this are rasterized too
+	lineMarginDeg = 0.5    // boundary lines and coastlines are kept this far beyond each box
+	coastFarDeg   = 1.5    // coastlines this far beyond a box count for its distances
+)
+
 func main() {
 	osmPath := flag.String("osm", "/work/shared/data/geo-osm-countries-maritime/countries_maritime_10m_USA_MEX_CAN.geojson", "OSM countries + territorial sea GeoJSON")
 	landPath := flag.String("land", "/work/shared/data/geo-natural-earth/land-10m.json", "Natural Earth land TopoJSON")
+	countriesPath := flag.String("countries", "/work/shared/data/geo-natural-earth/countries-10m.json", "Natural Earth countries TopoJSON")
+	noaaPath := flag.String("noaa", "/work/shared/data/geo-noaa-us-maritime-limits/us_maritime_limits_v4.1.derived.geojson", "NOAA maritime limits GeoJSON")
 	outDir := flag.String("out", "geo/zonedata", "output directory")
-	tol := flag.Float64("simplify", 0, "Douglas-Peucker tolerance in degrees (0: none)")
+	tol := flag.Float64("simplify", 0, "Douglas-Peucker tolerance in degrees for the territorial sea and land mask (0: none)")
+	cell := flag.Float64("cell", 0.005, "contiguous zone raster cell size in degrees")
 	flag.Parse()
 
 	seas, err := territorialSeas(*osmPath, *tol)
 	if err != nil {
 		log.Fatal(err)
 	}
-	land, err := landMask(*landPath, *tol)
+	landMP, err := readTopoLand(*landPath)
 	if err != nil {
 		log.Fatal(err)
 	}
-	if err := write(filepath.Join(*outDir, "territorial_sea.geojson"), seas); err != nil {
+	land := landMask(landMP, *tol)
+	nec, err := readCountries(*countriesPath)
+	if err != nil {
 		log.Fatal(err)
 	}
-	if err := write(filepath.Join(*outDir, "land.geojson"), land); err != nil {
+	noaa, err := readNOAA(*noaaPath)
+	if err != nil {
 		log.Fatal(err)
+	}
+	bl, err := buildBoundaries(noaa, nec)
+	if err != nil {
+		log.Fatal(err)
+	}
+	lateral, err := lateralSeas(seas, bl)
+	if err != nil {
+		log.Fatal(err)
+	}
+	seas = append(lateral, seas...)
+	offshore, err := buildOffshore(*cell, landMP, nec, bl)
+	if err != nil {
+		log.Fatal(err)
+	}
+	lines := boundaryFeatures(bl, nec)
+	outputs := []struct {
+		name string
+		fs   []outFeature
+	}{
+		{"territorial_sea.geojson", seas},
+		{"contiguous_zone.geojson", offshore.contiguous},
+		{"eez.geojson", offshore.eez},
+		{"land.geojson", land},
+		{"lines.geojson", lines},
+		{"areas.geojson", areaFeatures()},
+	}
+	for _, o := range outputs {
+		if err := write(filepath.Join(*outDir, o.name), o.fs); err != nil {
+			log.Fatal(err)
+		}
 	}
 }
 
@@ -112,16 +181,8 @@ func territorialSeas(path string, tol float64) ([]outFeature, error) {
 	return out, nil
 }
 
-// landMask decodes the Natural Earth TopoJSON land object and clips it.
-func landMask(path string, tol float64) ([]outFeature, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	mp, err := decodeTopoLand(data)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
+// landMask clips the Natural Earth land polygons to the regions.
+func landMask(mp orb.MultiPolygon, tol float64) []outFeature {
 	var out []outFeature
 	for _, r := range regions {
 		g := clipTo(r.bound, mp, tol)
@@ -131,134 +192,7 @@ func landMask(path string, tol float64) ([]outFeature, error) {
 		out = append(out, outFeature{Props: map[string]string{"zone": "land", "region": r.name}, Geom: g})
 		log.Printf("land %s: %d polygons, %d points", r.name, len(g), countPoints(g))
 	}
-	return out, nil
-}
-
-// topology is the subset of TopoJSON this program needs.
-type topology struct {
-	Type      string `json:"type"`
-	Transform *struct {
-		Scale     [2]float64 `json:"scale"`
-		Translate [2]float64 `json:"translate"`
-	} `json:"transform"`
-	Arcs    [][][]float64 `json:"arcs"`
-	Objects map[string]topoObject
-}
-
-// topoObject is a TopoJSON geometry or geometry collection.
-type topoObject struct {
-	Type       string          `json:"type"`
-	Arcs       json.RawMessage `json:"arcs"`
-	Geometries []topoObject    `json:"geometries"`
-}
-
-// decodeTopoLand returns the "land" object as a MultiPolygon.
-func decodeTopoLand(data []byte) (orb.MultiPolygon, error) {
-	var t topology
-	if err := json.Unmarshal(data, &t); err != nil {
-		return nil, err
-	}
-	if t.Type != "Topology" {
-		return nil, fmt.Errorf("not a TopoJSON Topology (type %q)", t.Type)
-	}
-	// Decode every arc once: undo the delta encoding, then the quantization.
-	arcs := make([]orb.LineString, len(t.Arcs))
-	for i, a := range t.Arcs {
-		ls := make(orb.LineString, len(a))
-		var x, y float64
-		for j, p := range a {
-			if len(p) < 2 {
-				return nil, fmt.Errorf("arc %d position %d: fewer than 2 values", i, j)
-			}
-			if t.Transform != nil {
-				x += p[0]
-				y += p[1]
-				ls[j] = orb.Point{x*t.Transform.Scale[0] + t.Transform.Translate[0], y*t.Transform.Scale[1] + t.Transform.Translate[1]}
-			} else {
-				ls[j] = orb.Point{p[0], p[1]}
-			}
-		}
-		arcs[i] = ls
-	}
-	obj, ok := t.Objects["land"]
-	if !ok {
-		return nil, fmt.Errorf("no \"land\" object")
-	}
-	var mp orb.MultiPolygon
-	if err := appendTopoObject(&mp, obj, arcs); err != nil {
-		return nil, err
-	}
-	return mp, nil
-}
-
-// appendTopoObject appends the polygons of o to mp.
-func appendTopoObject(mp *orb.MultiPolygon, o topoObject, arcs []orb.LineString) error {
-	switch o.Type {
-	case "GeometryCollection":
-		for _, g := range o.Geometries {
-			if err := appendTopoObject(mp, g, arcs); err != nil {
-				return err
-			}
-		}
-	case "Polygon":
-		var rings [][]int
-		if err := json.Unmarshal(o.Arcs, &rings); err != nil {
-			return err
-		}
-		p, err := topoPolygon(rings, arcs)
-		if err != nil {
-			return err
-		}
-		*mp = append(*mp, p)
-	case "MultiPolygon":
-		var polys [][][]int
-		if err := json.Unmarshal(o.Arcs, &polys); err != nil {
-			return err
-		}
-		for _, rings := range polys {
-			p, err := topoPolygon(rings, arcs)
-			if err != nil {
-				return err
-			}
-			*mp = append(*mp, p)
-		}
-	default:
-		// Points and lines carry no area: ignore.
-	}
-	return nil
-}
-
-// topoPolygon stitches arc references into rings. A negative index ~i means
-// arc i reversed; consecutive arcs share their junction point.
-func topoPolygon(rings [][]int, arcs []orb.LineString) (orb.Polygon, error) {
-	var p orb.Polygon
-	for _, refs := range rings {
-		var r orb.Ring
-		for k, ref := range refs {
-			idx, rev := ref, false
-			if ref < 0 {
-				idx, rev = ^ref, true
-			}
-			if idx >= len(arcs) {
-				return nil, fmt.Errorf("arc index %d out of range", ref)
-			}
-			a := arcs[idx]
-			for j := range a {
-				q := a[j]
-				if rev {
-					q = a[len(a)-1-j]
-				}
-				if k > 0 && j == 0 {
-					continue // shared with the previous arc's last point
-				}
-				r = append(r, q)
-			}
-		}
-		if len(r) >= 4 {
-			p = append(p, r)
-		}
-	}
-	return p, nil
+	return out
 }
 
 // inCollection is the subset of a GeoJSON FeatureCollection read here
@@ -270,7 +204,7 @@ type inCollection struct {
 	} `json:"features"`
 }
 
-// inGeometry is a GeoJSON Polygon or MultiPolygon.
+// inGeometry is a GeoJSON geometry.
 type inGeometry struct {
 	Type        string          `json:"type"`
 	Coordinates json.RawMessage `json:"coordinates"`
@@ -299,6 +233,38 @@ func (g inGeometry) multiPolygon() (orb.MultiPolygon, error) {
 	return nil, fmt.Errorf("geometry type %q is not Polygon or MultiPolygon", g.Type)
 }
 
+// multiLineString decodes LineString or MultiLineString coordinates (extra
+// values such as altitude are dropped).
+func (g inGeometry) multiLineString() (orb.MultiLineString, error) {
+	var lines [][][]float64
+	switch g.Type {
+	case "LineString":
+		var l [][]float64
+		if err := json.Unmarshal(g.Coordinates, &l); err != nil {
+			return nil, err
+		}
+		lines = [][][]float64{l}
+	case "MultiLineString":
+		if err := json.Unmarshal(g.Coordinates, &lines); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, fmt.Errorf("geometry type %q is not LineString or MultiLineString", g.Type)
+	}
+	out := make(orb.MultiLineString, 0, len(lines))
+	for _, l := range lines {
+		ls := make(orb.LineString, 0, len(l))
+		for _, q := range l {
+			if len(q) < 2 {
+				return nil, fmt.Errorf("position with %d values", len(q))
+			}
+			ls = append(ls, orb.Point{q[0], q[1]})
+		}
+		out = append(out, ls)
+	}
+	return out, nil
+}
+
 func toPolygon(p [][][2]float64) orb.Polygon {
 	out := make(orb.Polygon, len(p))
 	for i, r := range p {
@@ -311,10 +277,11 @@ func toPolygon(p [][][2]float64) orb.Polygon {
 	return out
 }
 
-// outFeature is one written feature.
+// outFeature is one written feature: Geom is an orb.MultiPolygon or an
+// orb.MultiLineString.
 type outFeature struct {
 	Props map[string]string
-	Geom  orb.MultiPolygon
+	Geom  orb.Geometry
 }
 
 // clipTo clips a copy of mp to b, simplifies when tol > 0, rounds to 1e-6°
@@ -332,22 +299,41 @@ func clipTo(b orb.Bound, mp orb.MultiPolygon, tol float64) orb.MultiPolygon {
 		if tol > 0 {
 			c = simplify.DouglasPeucker(tol).Polygon(c)
 		}
-		var q orb.Polygon
-		for i, r := range c {
-			for j := range r {
-				r[j] = orb.Point{round6(r[j][0]), round6(r[j][1])}
-			}
-			if len(r) < 4 || math.Abs(ringArea(r)) == 0 {
-				if i == 0 {
-					break // outer ring gone: drop the polygon
-				}
-				continue
-			}
-			q = append(q, r)
-		}
-		if len(q) > 0 {
+		if q := cleanPolygon(c); q != nil {
 			out = append(out, q)
 		}
+	}
+	return out
+}
+
+// cleanPolygon rounds p to 1e-6° in place and drops degenerate rings; nil
+// when the outer ring is degenerate.
+func cleanPolygon(p orb.Polygon) orb.Polygon {
+	var q orb.Polygon
+	for i, r := range p {
+		for j := range r {
+			r[j] = orb.Point{round6(r[j][0]), round6(r[j][1])}
+		}
+		r = dedup(r)
+		if len(r) < 4 || math.Abs(ringArea(r)) == 0 {
+			if i == 0 {
+				return nil // outer ring gone: drop the polygon
+			}
+			continue
+		}
+		q = append(q, r)
+	}
+	return q
+}
+
+// dedup drops consecutive repeated positions of a ring.
+func dedup(r orb.Ring) orb.Ring {
+	out := r[:0]
+	for i, p := range r {
+		if i > 0 && p == out[len(out)-1] {
+			continue
+		}
+		out = append(out, p)
 	}
 	return out
 }
@@ -363,18 +349,25 @@ func ringArea(r orb.Ring) float64 {
 	return s / 2
 }
 
-func countPoints(mp orb.MultiPolygon) int {
+func countPoints(g orb.Geometry) int {
 	n := 0
-	for _, p := range mp {
-		for _, r := range p {
-			n += len(r)
+	switch g := g.(type) {
+	case orb.MultiPolygon:
+		for _, p := range g {
+			for _, r := range p {
+				n += len(r)
+			}
+		}
+	case orb.MultiLineString:
+		for _, l := range g {
+			n += len(l)
 		}
 	}
 	return n
 }
 
 // write stores the features as a compact GeoJSON FeatureCollection, one
-// feature per line.
+// feature per line, properties in key order.
 func write(path string, fs []outFeature) error {
 	var b []byte
 	b = append(b, `{"type":"FeatureCollection","features":[`...)
@@ -382,45 +375,72 @@ func write(path string, fs []outFeature) error {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		props, err := json.Marshal(f.Props)
+		props, err := json.Marshal(f.Props) // map keys are sorted
 		if err != nil {
 			return err
 		}
 		b = append(b, "\n"...)
 		b = append(b, `{"type":"Feature","properties":`...)
 		b = append(b, props...)
-		b = append(b, `,"geometry":{"type":"MultiPolygon","coordinates":[`...)
-		for pi, p := range f.Geom {
-			if pi > 0 {
-				b = append(b, ',')
-			}
-			b = append(b, '[')
-			for ri, r := range p {
-				if ri > 0 {
+		switch g := f.Geom.(type) {
+		case orb.MultiPolygon:
+			b = append(b, `,"geometry":{"type":"MultiPolygon","coordinates":[`...)
+			for pi, p := range g {
+				if pi > 0 {
 					b = append(b, ',')
 				}
 				b = append(b, '[')
-				for qi, q := range r {
-					if qi > 0 {
+				for ri, r := range p {
+					if ri > 0 {
 						b = append(b, ',')
 					}
-					b = append(b, '[')
-					b = strconv.AppendFloat(b, q[0], 'f', -1, 64)
-					b = append(b, ',')
-					b = strconv.AppendFloat(b, q[1], 'f', -1, 64)
-					b = append(b, ']')
+					b = appendPoints(b, r)
 				}
 				b = append(b, ']')
 			}
-			b = append(b, ']')
+		case orb.MultiLineString:
+			b = append(b, `,"geometry":{"type":"MultiLineString","coordinates":[`...)
+			for li, l := range g {
+				if li > 0 {
+					b = append(b, ',')
+				}
+				b = appendPoints(b, l)
+			}
+		default:
+			return fmt.Errorf("%s: feature %d: unsupported geometry %T", path, i, f.Geom)
 		}
 		b = append(b, "]}}"...)
 	}
 	b = append(b, "\n]}\n"...)
-	data := b
-	if err := os.WriteFile(path, data, 0o644); err != nil {
+	if err := os.WriteFile(path, b, 0o644); err != nil {
 		return err
 	}
-	log.Printf("wrote %s (%d bytes, %d features)", path, len(data), len(fs))
+	log.Printf("wrote %s (%d bytes, %d features)", path, len(b), len(fs))
 	return nil
+}
+
+// appendPoints appends [[x,y],…] with coordinates rounded to 1e-6°.
+func appendPoints[T ~[]orb.Point](b []byte, pts T) []byte {
+	b = append(b, '[')
+	for qi, q := range pts {
+		if qi > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '[')
+		b = strconv.AppendFloat(b, round6(q[0]), 'f', -1, 64)
+		b = append(b, ',')
+		b = strconv.AppendFloat(b, round6(q[1]), 'f', -1, 64)
+		b = append(b, ']')
+	}
+	return append(b, ']')
+}
+
+// sortedKeys returns the keys of m in order.
+func sortedKeys[V any](m map[string]V) []string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
 }
