@@ -6,6 +6,7 @@ import (
 	"maps"
 	"math"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/vigia-project/vigia/fusion"
@@ -159,6 +160,7 @@ type view struct {
 	course   float64
 	identity *sensors.Identity
 	idTime   time.Time
+	wm       string // whereMove, once made
 }
 
 func (m *Manager) view(eng *fusion.Engine, tr *fusion.Track, now time.Time) view {
@@ -273,6 +275,7 @@ func (m *Manager) step(k alertKey, r *rule, c cond, v *view, now time.Time, eng 
 		// Distances for RevDistanceM count from this revision: after a clear the
 		// last position is that of a revision long gone.
 		e.lastPos = v.pos
+		m.summaryText(e, v)
 		return m.deliver(e)
 	case c.hold:
 		e.falseFor = time.Time{}
@@ -282,6 +285,7 @@ func (m *Manager) step(k alertKey, r *rule, c cond, v *view, now time.Time, eng 
 		if m.material(e, &before, now) || moved {
 			e.a.Rev++
 			e.lastPos = v.pos
+			m.summaryText(e, v)
 			return m.deliver(e)
 		}
 		e.a = before // nothing worth a revision: keep what was last sent
@@ -355,7 +359,7 @@ func (m *Manager) fill(e *entry, c cond, v *view, now time.Time, eng *fusion.Eng
 	a := &e.a
 	a.Time = fmtTime(now)
 	a.Track = m.trackInfo(v)
-	where, heading, routes := m.route(v.pos, v.x, eng.Frame(), now, a.Severity, a.HeadingFor)
+	where, heading, routes := m.route(v.pos, m.entryFor(v, now, eng), now, a.Severity, a.HeadingFor)
 	a.Where, a.HeadingFor, a.Routing = where, heading, routes
 	a.Agencies = a.Agencies[:0:0]
 	for _, r := range routes {
@@ -369,7 +373,7 @@ func (m *Manager) fill(e *entry, c cond, v *view, now time.Time, eng *fusion.Eng
 	}
 	a.Summary = c.summary
 	if a.Summary == "" {
-		a.Summary = fmt.Sprintf("%s: track %s %s", a.Rule, v.tr.Name(), m.whereMove(v))
+		a.Summary = fmt.Sprintf("%s: track %s %s", a.Rule, v.tr.Name(), wmToken)
 	}
 	if e.lastPos == (geo.LLA{}) {
 		e.lastPos = v.pos
@@ -391,13 +395,33 @@ func (m *Manager) trackInfo(v *view) TrackInfo {
 
 const knotsPerMPS = 3600.0 / 1852
 
-// whereMove says where the track is (near which place) and how it moves.
-func (m *Manager) whereMove(v *view) string {
+// wmToken stands for whereMove in a rule's summary until the revision is
+// sent: naming the nearest place costs a geodesic per place, which the many
+// evaluations that send nothing need not pay.
+const wmToken = "\x00where\x00"
+
+// whereMove is the token a summary uses for where the track is and how it moves.
+func (m *Manager) whereMove(*view) string { return wmToken }
+
+// whereMoveText says where the track is (near which place) and how it
+// moves; made once per track and evaluation.
+func (m *Manager) whereMoveText(v *view) string {
+	if v.wm != "" {
+		return v.wm
+	}
 	where := geo.Describe(v.pos, m.places)
 	if where == "" {
 		where = fmt.Sprintf("at %.4f, %.4f", v.pos.Lat, v.pos.Lon)
 	}
-	return fmt.Sprintf("%s, %03.0f° at %.0f kn", where, v.course, v.speed*knotsPerMPS)
+	v.wm = fmt.Sprintf("%s, %03.0f° at %.0f kn", where, v.course, v.speed*knotsPerMPS)
+	return v.wm
+}
+
+// summaryText puts where the track is into the summary.
+func (m *Manager) summaryText(e *entry, v *view) {
+	if i := strings.Index(e.a.Summary, wmToken); i >= 0 {
+		e.a.Summary = e.a.Summary[:i] + m.whereMoveText(v) + e.a.Summary[i+len(wmToken):]
+	}
 }
 
 // deliver renders the current revision for every agency that gets it: the

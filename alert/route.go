@@ -2,6 +2,7 @@ package alert
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"time"
 
@@ -10,8 +11,9 @@ import (
 )
 
 // routeStep is the time step of the prediction that finds whose waters a
-// track will enter within the horizon.
-const routeStep = 30 * time.Second
+// track will enter within the horizon (the entry time is then bisected to
+// the second).
+const routeStep = time.Minute
 
 // headingHold is the hysteresis of heading_for, as a fraction of the
 // horizon: a track already heading for a country's waters keeps that heading
@@ -20,6 +22,76 @@ const routeStep = 30 * time.Second
 // constant speed passes there) flips heading_for and its agencies on every
 // evaluation, each flip a new revision.
 const headingHold = 0.5
+
+// pathEntry is where a track is predicted to enter another country's waters
+// first: after dt, into zone z; ok false when not within the look-ahead.
+type pathEntry struct {
+	dt time.Duration
+	z  geo.Zone
+	ok bool
+}
+
+// entryCache keeps a track's predicted entry for entryEvery.
+type entryCache struct {
+	at    time.Time
+	entry pathEntry
+}
+
+// entryEvery is how often a track's path is predicted anew for routing.
+const entryEvery = 5 * time.Second
+
+// entryFor is the track's predicted entry at now (cached per track).
+func (m *Manager) entryFor(v *view, now time.Time, eng *fusion.Engine) pathEntry {
+	c := &v.st.route
+	if c.at.IsZero() || now.Sub(c.at) >= entryEvery || now.Before(c.at) {
+		c.at, c.entry = now, m.predictEntry(v.pos, v.x, eng.Frame())
+		return c.entry
+	}
+	e := c.entry
+	e.dt -= now.Sub(c.at)
+	if e.dt < 0 {
+		e.dt = 0
+	}
+	return e
+}
+
+// predictEntry follows the track's straight-line path (its current
+// velocity) out to the horizon plus the heading hysteresis and returns
+// where it first enters another country's waters.
+//
+// The path is stepped on the ellipsoid's local radii of curvature at the
+// track (a few hundred metres off a geodesic at 50 km: well inside the
+// zones' own accuracy) rather than through the frame, which is much dearer.
+func (m *Manager) predictEntry(pos geo.LLA, x fusion.State, frame *geo.Frame) pathEntry {
+	here := m.zones.At(pos.Lat, pos.Lon)
+	limit := m.p.Horizon + time.Duration(headingHold*float64(m.p.Horizon))
+	mRad, nRad := geo.Radii(pos.Lat)
+	dLat := x[3] / mRad * 180 / math.Pi                                   // deg/s
+	dLon := x[2] / (nRad * math.Cos(pos.Lat*math.Pi/180)) * 180 / math.Pi // deg/s
+	at := func(dt time.Duration) geo.Zone {
+		s := dt.Seconds()
+		return m.zones.At(pos.Lat+dLat*s, pos.Lon+dLon*s)
+	}
+	foreign := func(z geo.Zone) bool { return z.Country != "" && z.Country != here.Country }
+	for dt := routeStep; dt <= limit; dt += routeStep {
+		z := at(dt)
+		if !foreign(z) {
+			continue
+		}
+		// Bisect the last step down to a second for the ETA.
+		lo, hi := dt-routeStep, dt
+		for hi-lo > time.Second {
+			mid := (lo + hi) / 2
+			if zm := at(mid); foreign(zm) {
+				hi, z = mid, zm
+			} else {
+				lo = mid
+			}
+		}
+		return pathEntry{dt: hi.Truncate(time.Second), z: z, ok: true}
+	}
+	return pathEntry{}
+}
 
 // route applies the sharing policy to a track at now:
 //
@@ -37,7 +109,7 @@ const headingHold = 0.5
 //     aircraft), the agencies of both sides (SPEC §5 rule 3).
 //
 // Every route carries its reason.
-func (m *Manager) route(pos geo.LLA, x fusion.State, frame *geo.Frame, now time.Time, severity string, prev *Heading) (Where, *Heading, []Route) {
+func (m *Manager) route(pos geo.LLA, next pathEntry, now time.Time, severity string, prev *Heading) (Where, *Heading, []Route) {
 	var routes []Route
 	add := func(agency, reason string) {
 		for _, r := range routes {
@@ -59,20 +131,9 @@ func (m *Manager) route(pos geo.LLA, x fusion.State, frame *geo.Frame, now time.
 	}
 
 	var heading *Heading
-	limit := m.p.Horizon
-	if prev != nil {
-		limit += time.Duration(headingHold * float64(m.p.Horizon))
-	}
-	for dt := routeStep; dt <= limit; dt += routeStep {
-		s := dt.Seconds()
-		p := frame.FromENU(x[0]+x[2]*s, x[1]+x[3]*s, 0)
-		z := m.zones.At(p.Lat, p.Lon)
-		if z.Country == "" || z.Country == here.Country {
-			continue
-		}
-		if dt > m.p.Horizon && z.Country != prev.Country {
-			break // beyond the horizon only the heading already given is kept
-		}
+	// (A cached entry may have been reached since it was predicted.)
+	if next.ok && next.z.Country != here.Country && (next.dt <= m.p.Horizon || prev != nil && next.z.Country == prev.Country) {
+		z, dt := next.z, next.dt
 		eta := now.Add(dt)
 		heading = &Heading{Country: z.Country, Zone: z.Kind, ETA: fmtTime(eta)}
 		for _, a := range m.p.Agencies {
@@ -80,7 +141,6 @@ func (m *Manager) route(pos geo.LLA, x fusion.State, frame *geo.Frame, now time.
 				add(a.ID, fmt.Sprintf("predicted to enter %s %s by %s (within %s)", z.Country, z.Kind, fmtTime(eta), dt))
 			}
 		}
-		break
 	}
 
 	if m.p.BoundaryM > 0 {

@@ -174,6 +174,9 @@ type trackState struct {
 	zoneCandSince    time.Time
 	zoneKnown        bool
 	cross            *crossing
+	coast            cond      // the last coast_approach verdict...
+	coastAt          time.Time // ...and when it was made
+	route            entryCache
 	land, landCand   string // land country under an air track, with hysteresis (low_slow_aircraft)
 	landCandSince    time.Time
 	airCross         *crossing
@@ -345,7 +348,7 @@ func humanKind(k string) string {
 // whole AIS window with no AIS identity, and no AIS report within the radius,
 // during that window.
 func (m *Manager) darkVessel(v *view, now time.Time, eng *fusion.Engine) cond {
-	c := cond{summary: fmt.Sprintf("Dark surface contact %s, no AIS", m.whereMove(v))}
+	var c cond
 	switch {
 	case v.identity != nil && v.identity.MMSI != 0:
 		c.clear = fmt.Sprintf("AIS now reported (MMSI %d)", v.identity.MMSI)
@@ -367,6 +370,9 @@ func (m *Manager) darkVessel(v *view, now time.Time, eng *fusion.Engine) cond {
 		return c
 	}
 	c.hold = !eng.NearbyCooperative(v.x[0], v.x[1], p.AISRadiusM, since)
+	if c.hold {
+		c.summary = fmt.Sprintf("Dark surface contact %s, no AIS", m.whereMove(v))
+	}
 	return c
 }
 
@@ -377,11 +383,12 @@ func (m *Manager) goFast(v *view, now time.Time, eng *fusion.Engine) cond {
 	surface := v.tr.Status() == fusion.Confirmed && v.tr.Class() == sensors.ClassSurface
 	coop := m.cooperative(v, now)
 	held := v.st.fast.update(surface && !coop && v.speed > p.SpeedMPS, now)
-	c := cond{hold: held >= p.Sustain,
-		summary: fmt.Sprintf("Go-fast without AIS %s, over %.0f kn for %s", m.whereMove(v), p.SpeedMPS*knotsPerMPS, minutes(held)),
-		clear:   fmt.Sprintf("slowed below %.0f kn", p.SpeedMPS*knotsPerMPS)}
+	c := cond{hold: held >= p.Sustain, clear: "slowed down"}
 	if coop {
 		c.clear = "AIS now reported"
+	}
+	if c.hold {
+		c.summary = fmt.Sprintf("Go-fast without AIS %s, over %.0f kn for %s", m.whereMove(v), p.SpeedMPS*knotsPerMPS, minutes(held))
 	}
 	return c
 }
@@ -427,6 +434,19 @@ const predictStep = 30 * time.Second
 // the coast within that time; tracks without cooperative identity, outside
 // ports and anchorages.
 func (m *Manager) coastApproach(v *view, now time.Time, eng *fusion.Engine) cond {
+	st := v.st
+	if !st.coastAt.IsZero() && now.Sub(st.coastAt) < coastEvery && now.After(st.coastAt) {
+		return st.coast
+	}
+	st.coast, st.coastAt = m.coastApproachNow(v, now, eng), now
+	return st.coast
+}
+
+// coastEvery is how often coast_approach predicts a track's path; in
+// between it keeps its verdict.
+const coastEvery = 5 * time.Second
+
+func (m *Manager) coastApproachNow(v *view, now time.Time, eng *fusion.Engine) cond {
 	p := m.p.CoastApproach
 	c := cond{clear: "no longer approaching the coast"}
 	if v.tr.Status() != fusion.Confirmed || v.tr.Class() != sensors.ClassSurface || (!p.Identified && m.cooperative(v, now)) ||
@@ -522,10 +542,12 @@ func (m *Manager) loitering(v *view, now time.Time, eng *fusion.Engine) cond {
 	if ok {
 		held += loiterWindow
 	}
-	return cond{hold: held >= p.Duration,
-		summary: fmt.Sprintf("Loitering: surface contact %s, under %.0f kn for %s outside anchorages", m.whereMove(v),
-			p.MaxSpeedMPS*knotsPerMPS, minutes(held)),
-		clear: "under way again, or in an anchorage"}
+	c := cond{hold: held >= p.Duration, clear: "under way again, or in an anchorage"}
+	if c.hold {
+		c.summary = fmt.Sprintf("Loitering: surface contact %s, under %.0f kn for %s outside anchorages", m.whereMove(v),
+			p.MaxSpeedMPS*knotsPerMPS, minutes(held))
+	}
+	return c
 }
 
 // expectedAIS is the ITU-R M.1371 reporting interval of a vessel of AIS

@@ -141,6 +141,9 @@ func TestRules(t *testing.T) {
 				if r.at < c.after {
 					t.Errorf("%s raised at %v, before %v", r.a.ID, r.at, c.after)
 				}
+				if strings.ContainsRune(r.a.Summary, 0) {
+					t.Errorf("%s summary %q holds the place token", r.a.ID, r.a.Summary)
+				}
 				if !strings.Contains(r.a.Summary, c.in) {
 					t.Errorf("%s summary %q does not say %q", r.a.ID, r.a.Summary, c.in)
 				}

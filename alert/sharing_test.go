@@ -74,7 +74,7 @@ func TestSharingPolicy(t *testing.T) {
 			frame := geo.NewFrame(c.pos)
 			rad := c.course * math.Pi / 180
 			x := fusion.State{0, 0, c.speed * math.Sin(rad), c.speed * math.Cos(rad)}
-			where, heading, routes := c.m.route(c.pos, x, frame, now, c.severity, nil)
+			where, heading, routes := c.m.route(c.pos, c.m.predictEntry(c.pos, x, frame), now, c.severity, nil)
 			if where != c.where {
 				t.Errorf("where %+v, want %+v", where, c.where)
 			}

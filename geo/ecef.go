@@ -129,3 +129,13 @@ func fromECEFIterative(p, z, lon float64) LLA {
 	h := p*c + z*s - WGS84A*math.Sqrt(1-e2*s*s)
 	return LLA{phi * rad2deg, lon, h}
 }
+
+// Radii returns the WGS-84 meridian (m) and prime-vertical (n) radii of
+// curvature at a latitude in degrees: a small step north of dN metres is
+// dN/m radians of latitude, a step east of dE metres dE/(n·cos φ) radians
+// of longitude.
+func Radii(latDeg float64) (m, n float64) {
+	s := math.Sin(latDeg * math.Pi / 180)
+	w := math.Sqrt(1 - e2*s*s)
+	return WGS84A * (1 - e2) / (w * w * w), WGS84A / w
+}

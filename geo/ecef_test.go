@@ -184,3 +184,20 @@ func BenchmarkFromENU(b *testing.B) {
 	}
 	_ = s
 }
+
+// Radii agree with the local east/north steps of the frame.
+func TestRadii(t *testing.T) {
+	for _, lat := range []float64{0, 25.9, 48.3, 70} {
+		p := LLA{Lat: lat, Lon: -97}
+		f := NewFrame(p)
+		m, n := Radii(lat)
+		north := f.FromENU(0, 100, 0)
+		east := f.FromENU(100, 0, 0)
+		if d := (north.Lat - lat) * math.Pi / 180 * m; math.Abs(d-100) > 1e-3 {
+			t.Errorf("lat %v: 100 m north is %v m by the meridian radius", lat, d)
+		}
+		if d := (east.Lon + 97) * math.Pi / 180 * n * math.Cos(lat*math.Pi/180); math.Abs(d-100) > 1e-3 {
+			t.Errorf("lat %v: 100 m east is %v m by the prime-vertical radius", lat, d)
+		}
+	}
+}
