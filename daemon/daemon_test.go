@@ -73,7 +73,7 @@ func (s *syncBuffer) String() string {
 }
 
 // testConfig is the built-in configuration on a free loopback port, or on brokerURL.
-func testConfig(t *testing.T, brokerURL string) *config.Config {
+func testConfig(t testing.TB, brokerURL string) *config.Config {
 	t.Helper()
 	c, err := config.Builtin()
 	if err != nil {
