@@ -15,6 +15,7 @@ import (
 
 	"github.com/vigia-project/vigia/alert"
 	"github.com/vigia-project/vigia/geo"
+	"github.com/vigia-project/vigia/internal/xmlschema"
 	"github.com/vigia-project/vigia/sign"
 )
 
@@ -160,6 +161,21 @@ func TestSharedAlertFormatsAssetsAcks(t *testing.T) {
 	}
 	if !strings.Contains(strings.Join(how, " "), `how="m-f"`) || !strings.Contains(strings.Join(how, " "), `how="m-p"`) {
 		t.Errorf("CoT events for CCG: %v, want a track (m-f) and an intercept (m-p)", how)
+	}
+
+	// What the agencies received validates against the public schemas.
+	lint := xmlschema.Lint(t)
+	capSchema := xmlschema.CAP(t)
+	_, cotSchema := xmlschema.CoT(t)
+	for _, p := range sink.all("semar") {
+		if err := xmlschema.Validate(t, lint, capSchema, p); err != nil {
+			t.Errorf("SEMAR's CAP alert does not validate: %v\n%s", err, p)
+		}
+	}
+	for _, p := range sink.all("ccg") {
+		if err := xmlschema.Validate(t, lint, cotSchema, p); err != nil {
+			t.Errorf("CCG's CoT event does not validate: %v\n%s", err, p)
+		}
 	}
 
 	// An operator's ack goes on the alert: a new revision to all three.

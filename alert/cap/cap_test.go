@@ -6,14 +6,13 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
 	"github.com/vigia-project/vigia/alert"
-	"github.com/vigia-project/vigia/internal/shareddata"
+	"github.com/vigia-project/vigia/internal/xmlschema"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -138,47 +137,18 @@ func prevOf(name string, a *alert.Alert) *Ref {
 	return nil
 }
 
-// xmllint returns the path of xmllint: skipped on a laptop without it, fatal
-// under CI.
-func xmllint(t *testing.T) string {
-	t.Helper()
-	p, err := exec.LookPath("xmllint")
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("xmllint is required under CI: %v", err)
-		}
-		t.Skipf("xmllint not found (apt-get install libxml2-utils): %v", err)
-	}
-	return p
-}
 
-// validate runs xmllint on doc against schema; nil means it validates.
-func validate(t *testing.T, lint, schema string, doc []byte) error {
-	t.Helper()
-	f := filepath.Join(t.TempDir(), "doc.xml")
-	if err := os.WriteFile(f, doc, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command(lint, "--nonet", "--noout", "--schema", schema, f).CombinedOutput()
-	if err != nil {
-		return fmt.Errorf("%v: %s", err, out)
-	}
-	if !bytes.Contains(out, []byte("validates")) {
-		return fmt.Errorf("xmllint said: %s", out)
-	}
-	return nil
-}
 
 func TestEncodeValidates(t *testing.T) {
-	lint := xmllint(t)
-	schema := shareddata.Path(t, "schemas/cap/CAP-v1.2.xsd")
+	lint := xmlschema.Lint(t)
+	schema := xmlschema.CAP(t)
 	for _, c := range cases() {
 		t.Run(c.name, func(t *testing.T) {
 			doc, err := Encode(c.a, sender, prevOf(c.name, c.a))
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := validate(t, lint, schema, doc); err != nil {
+			if err := xmlschema.Validate(t, lint, schema, doc); err != nil {
 				t.Errorf("%v\n%s", err, doc)
 			}
 		})
@@ -378,8 +348,8 @@ func TestChain(t *testing.T) {
 
 // TestValidationCanFail proves the schema check can fail.
 func TestValidationCanFail(t *testing.T) {
-	lint := xmllint(t)
-	schema := shareddata.Path(t, "schemas/cap/CAP-v1.2.xsd")
+	lint := xmlschema.Lint(t)
+	schema := xmlschema.CAP(t)
 	doc, err := Encode(cases()[1].a, sender, prevOf("revised", cases()[1].a))
 	if err != nil {
 		t.Fatal(err)
@@ -395,7 +365,7 @@ func TestValidationCanFail(t *testing.T) {
 		if bad == good {
 			t.Fatalf("%s: %q not in the document", c.name, c.old)
 		}
-		if err := validate(t, lint, schema, []byte(bad)); err == nil {
+		if err := xmlschema.Validate(t, lint, schema, []byte(bad)); err == nil {
 			t.Errorf("%s: the schema accepts\n%s", c.name, bad)
 		}
 	}

@@ -6,14 +6,13 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/vigia-project/vigia/alert"
-	"github.com/vigia-project/vigia/internal/shareddata"
+	"github.com/vigia-project/vigia/internal/xmlschema"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -102,60 +101,12 @@ func cases() []struct {
 	}
 }
 
-// xmllint returns the path of xmllint: skipped on a laptop without it, fatal
-// under CI.
-func xmllint(t *testing.T) string {
-	t.Helper()
-	p, err := exec.LookPath("xmllint")
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("xmllint is required under CI: %v", err)
-		}
-		t.Skipf("xmllint not found (apt-get install libxml2-utils): %v", err)
-	}
-	return p
-}
 
-// schemas returns the base schema and a wrapper schema, written into a
-// temporary folder, that adds the MITRE detail sub-schemas Encode uses.
-func schemas(t *testing.T) (base, detail string) {
-	t.Helper()
-	base = shareddata.Path(t, "schemas/cot/event.xsd")
-	mitre := shareddata.Path(t, "schemas/cot/mitre")
-	var b strings.Builder
-	b.WriteString(`<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" elementFormDefault="qualified">` + "\n")
-	fmt.Fprintf(&b, "  <xs:include schemaLocation=%q/>\n", base)
-	for _, f := range []string{"CoT-Contact.xsd", "CoT-Remarks.xsd", "CoT-Track.xsd", "CoT-Link.xsd"} {
-		fmt.Fprintf(&b, "  <xs:include schemaLocation=%q/>\n", filepath.Join(mitre, f))
-	}
-	b.WriteString("</xs:schema>\n")
-	detail = filepath.Join(t.TempDir(), "cot-detail.xsd")
-	if err := os.WriteFile(detail, []byte(b.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return base, detail
-}
 
-// validate runs xmllint on doc against schema; nil means it validates.
-func validate(t *testing.T, lint, schema string, doc []byte) error {
-	t.Helper()
-	f := filepath.Join(t.TempDir(), "doc.xml")
-	if err := os.WriteFile(f, doc, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command(lint, "--nonet", "--noout", "--schema", schema, f).CombinedOutput()
-	if err != nil {
-		return fmt.Errorf("%v: %s", err, out)
-	}
-	if !bytes.Contains(out, []byte("validates")) {
-		return fmt.Errorf("xmllint said: %s", out)
-	}
-	return nil
-}
 
 func TestEncodeValidates(t *testing.T) {
-	lint := xmllint(t)
-	base, detail := schemas(t)
+	lint := xmlschema.Lint(t)
+	base, detail := xmlschema.CoT(t)
 	for _, c := range cases() {
 		t.Run(c.name, func(t *testing.T) {
 			docs, err := Encode(c.a, stale)
@@ -171,7 +122,7 @@ func TestEncodeValidates(t *testing.T) {
 			}
 			for i, doc := range docs {
 				for _, schema := range []string{base, detail} {
-					if err := validate(t, lint, schema, doc); err != nil {
+					if err := xmlschema.Validate(t, lint, schema, doc); err != nil {
 						t.Errorf("document %d against %s: %v\n%s", i, filepath.Base(schema), err, doc)
 					}
 				}
@@ -354,8 +305,8 @@ func TestEncodeFields(t *testing.T) {
 // TestValidationCanFail proves the checks above can fail: broken events are
 // rejected, and the wrapper schema checks what event.xsd alone lets through.
 func TestValidationCanFail(t *testing.T) {
-	lint := xmllint(t)
-	base, detail := schemas(t)
+	lint := xmlschema.Lint(t)
+	base, detail := xmlschema.CoT(t)
 	docs, err := Encode(cases()[0].a, stale)
 	if err != nil {
 		t.Fatal(err)
@@ -371,15 +322,15 @@ func TestValidationCanFail(t *testing.T) {
 		if bad == good {
 			t.Fatalf("%s: %q not in the document", c.name, c.old)
 		}
-		if err := validate(t, lint, base, []byte(bad)); err == nil {
+		if err := xmlschema.Validate(t, lint, base, []byte(bad)); err == nil {
 			t.Errorf("%s: event.xsd accepts %s", c.name, bad)
 		}
 	}
 	bad := strings.Replace(good, `course="275"`, `course="400"`, 1)
-	if err := validate(t, lint, base, []byte(bad)); err != nil {
+	if err := xmlschema.Validate(t, lint, base, []byte(bad)); err != nil {
 		t.Errorf("event.xsd alone (lax detail) should accept course 400: %v", err)
 	}
-	if err := validate(t, lint, detail, []byte(bad)); err == nil {
+	if err := xmlschema.Validate(t, lint, detail, []byte(bad)); err == nil {
 		t.Errorf("the wrapper schema accepts track course 400")
 	}
 }
