@@ -55,6 +55,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"github.com/vigia-project/vigia/alert/internal/xmltext"
 	"math"
 	"strconv"
 	"strings"
@@ -456,17 +457,5 @@ type area struct {
 	Circle   string `xml:"circle"`
 }
 
-// text is element content written with its line breaks kept (encoding/xml
-// would write them as &#xA;).
-type text string
-
-// MarshalXML writes the element with t as its character data.
-func (t text) MarshalXML(e *xml.Encoder, start xml.StartElement) error {
-	if err := e.EncodeToken(start); err != nil {
-		return err
-	}
-	if err := e.EncodeToken(xml.CharData(t)); err != nil {
-		return err
-	}
-	return e.EncodeToken(start.End())
-}
+// text is element content written with its line breaks kept.
+type text = xmltext.Text
