@@ -86,6 +86,19 @@ func (m *Manager) Assets() []Asset {
 // best, so that two assets with close ETAs do not take turns. Nil when no
 // asset can catch it.
 func (m *Manager) intercept(v *view, now time.Time, prev *Intercept) *Intercept {
+	if v.icDone && (prev == nil) == (v.icPrev == "") && (prev == nil || prev.Asset == v.icPrev) {
+		return v.ic // another alert of the same track, this evaluation
+	}
+	ic := m.interceptNow(v, now, prev)
+	v.icDone, v.ic = true, ic
+	v.icPrev = ""
+	if prev != nil {
+		v.icPrev = prev.Asset
+	}
+	return ic
+}
+
+func (m *Manager) interceptNow(v *view, now time.Time, prev *Intercept) *Intercept {
 	air := v.tr.Class() == sensors.ClassAir
 	var best, kept *intercept.GeoSolution
 	var bestAsset, keptAsset *Asset

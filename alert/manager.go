@@ -101,6 +101,7 @@ type entry struct {
 	falseFor time.Time // when the condition stopped holding (zero while it holds)
 	lastETA  time.Time // the intercept ETA of the last revision sent
 	lastSent time.Time // when the last revision was sent
+	checkedAt time.Time // when the alert was last checked for a revision
 }
 
 // NewManager returns a Manager. zones decide whose waters hold a track;
@@ -161,6 +162,11 @@ type view struct {
 	identity *sensors.Identity
 	idTime   time.Time
 	wm       string // whereMove, once made
+	// The intercept planned for the track in this evaluation (for the
+	// previous interceptor icPrev), shared by its alerts.
+	icDone bool
+	ic     *Intercept
+	icPrev string
 }
 
 func (m *Manager) view(eng *fusion.Engine, tr *fusion.Track, now time.Time) view {
@@ -279,6 +285,13 @@ func (m *Manager) step(k alertKey, r *rule, c cond, v *view, now time.Time, eng 
 		return m.deliver(e)
 	case c.hold:
 		e.falseFor = time.Time{}
+		// Whose waters hold the track is looked at every evaluation; the
+		// rest (routing, intercept, movement) every checkEvery.
+		if now.Sub(e.checkedAt) < checkEvery && now.After(e.checkedAt) &&
+			m.zones.At(v.pos.Lat, v.pos.Lon).Country == e.a.Where.Country {
+			return nil
+		}
+		e.checkedAt = now
 		before := e.a
 		m.fill(e, c, v, now, eng)
 		moved := geo.Distance(e.lastPos, v.pos) >= m.p.RevDistanceM && now.Sub(e.lastSent) >= minorEvery
@@ -309,11 +322,14 @@ func (m *Manager) step(k alertKey, r *rule, c cond, v *view, now time.Time, eng 
 // etaShift is how far the intercept ETA may drift before it is worth a
 // revision; an asset already chosen is kept while its ETA is within
 // assetHold of the best. Minor changes (heading_for, the interceptor, its
-// ETA) wait until minorEvery has passed since the last revision.
+// ETA) wait until minorEvery has passed since the last revision. An active
+// alert is checked for a revision every checkEvery, and at once when the
+// country whose waters hold its track changes.
 const (
 	etaShift   = 5 * time.Minute
 	assetHold  = 2 * time.Minute
 	minorEvery = 2 * time.Minute
+	checkEvery = 10 * time.Second
 )
 
 // material reports whether a change deserves a new revision now. Major:

@@ -2,7 +2,6 @@ package alert
 
 import (
 	"fmt"
-	"math"
 	"slices"
 	"time"
 
@@ -38,7 +37,7 @@ type entryCache struct {
 }
 
 // entryEvery is how often a track's path is predicted anew for routing.
-const entryEvery = 5 * time.Second
+const entryEvery = 10 * time.Second
 
 // entryFor is the track's predicted entry at now (cached per track).
 func (m *Manager) entryFor(v *view, now time.Time, eng *fusion.Engine) pathEntry {
@@ -65,32 +64,10 @@ func (m *Manager) entryFor(v *view, now time.Time, eng *fusion.Engine) pathEntry
 func (m *Manager) predictEntry(pos geo.LLA, x fusion.State, frame *geo.Frame) pathEntry {
 	here := m.zones.At(pos.Lat, pos.Lon)
 	limit := m.p.Horizon + time.Duration(headingHold*float64(m.p.Horizon))
-	mRad, nRad := geo.Radii(pos.Lat)
-	dLat := x[3] / mRad * 180 / math.Pi                                   // deg/s
-	dLon := x[2] / (nRad * math.Cos(pos.Lat*math.Pi/180)) * 180 / math.Pi // deg/s
-	at := func(dt time.Duration) geo.Zone {
-		s := dt.Seconds()
-		return m.zones.At(pos.Lat+dLat*s, pos.Lon+dLon*s)
-	}
-	foreign := func(z geo.Zone) bool { return z.Country != "" && z.Country != here.Country }
-	for dt := routeStep; dt <= limit; dt += routeStep {
-		z := at(dt)
-		if !foreign(z) {
-			continue
-		}
-		// Bisect the last step down to a second for the ETA.
-		lo, hi := dt-routeStep, dt
-		for hi-lo > time.Second {
-			mid := (lo + hi) / 2
-			if zm := at(mid); foreign(zm) {
-				hi, z = mid, zm
-			} else {
-				lo = mid
-			}
-		}
-		return pathEntry{dt: hi.Truncate(time.Second), z: z, ok: true}
-	}
-	return pathEntry{}
+	dt, z, ok := m.firstAlong(linearPath(pos, x[2], x[3]), limit, func(z geo.Zone) bool {
+		return z.Country != "" && z.Country != here.Country
+	})
+	return pathEntry{dt: dt, z: z, ok: ok}
 }
 
 // route applies the sharing policy to a track at now:

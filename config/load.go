@@ -2,7 +2,7 @@ package config
 
 import (
 	"bytes"
-	_ "embed"
+	"embed"
 	"errors"
 	"fmt"
 	"io"
@@ -16,6 +16,40 @@ import (
 
 //go:embed builtin.yaml
 var builtinYAML []byte
+
+// builtinFS holds the built-in configurations of every simulated region:
+// builtin.yaml (the Rio Grande, the default) and builtin-{region}.yaml.
+//
+//go:embed builtin*.yaml
+var builtinFS embed.FS
+
+// BuiltinRegion returns the built-in configuration of a simulated region:
+// "rio-grande" (the same as Builtin), "tijuana" or "juan-de-fuca". Each
+// region has its own instance name, tangent-plane origin, sensors and assets:
+// one instance owns one region (SPEC §9).
+func BuiltinRegion(region string) (*Config, error) {
+	if region == "" || region == "rio-grande" {
+		return Builtin()
+	}
+	name := "builtin-" + region + ".yaml"
+	data, err := builtinFS.ReadFile(name)
+	if err != nil {
+		return nil, fmt.Errorf("config: no built-in configuration for region %q (have: %s)", region, strings.Join(BuiltinRegions(), ", "))
+	}
+	return Parse(data, BuiltinName+":"+region)
+}
+
+// BuiltinRegions lists the regions with a built-in configuration.
+func BuiltinRegions() []string {
+	out := []string{"rio-grande"}
+	entries, _ := builtinFS.ReadDir(".")
+	for _, e := range entries {
+		if r, ok := strings.CutPrefix(e.Name(), "builtin-"); ok {
+			out = append(out, strings.TrimSuffix(r, ".yaml"))
+		}
+	}
+	return out
+}
 
 // BuiltinName is the File of the built-in configuration.
 const BuiltinName = "builtin"

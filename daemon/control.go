@@ -131,6 +131,7 @@ type outMsg struct {
 	agency  string
 	alert   *alert.Alert
 	payload []byte
+	json    []byte // the revision's signed JSON, whatever the format of payload
 }
 
 // capRefs remembers, per alert, the CAP reference of the revision last
@@ -151,7 +152,9 @@ const cotStale = 5 * time.Minute
 // agency still gets the alert.
 func (l *loop) render(dl alert.Delivery) []outMsg {
 	d := l.d
-	one := func(p []byte) outMsg { return outMsg{topic: dl.Topic, agency: dl.Agency, alert: dl.Alert, payload: p} }
+	one := func(p []byte) outMsg {
+		return outMsg{topic: dl.Topic, agency: dl.Agency, alert: dl.Alert, payload: p, json: dl.Payload}
+	}
 	switch dl.Format {
 	case "cot":
 		docs, err := cot.Encode(dl.Alert, cotStale)

@@ -91,6 +91,7 @@ type Daemon struct {
 
 	queue   chan inbound
 	alerts  chan outMsg
+	sink    func(outMsg) // offline (Replay): rendered alerts go here instead of to alerts
 	closing atomic.Bool
 
 	brk       *broker.Broker

@@ -272,6 +272,10 @@ func (l *loop) apply(rep *sensors.Report) {
 func (l *loop) send(ds []alert.Delivery) {
 	for _, dl := range ds {
 		for _, m := range l.render(dl) {
+			if l.d.sink != nil {
+				l.d.sink(m) // offline: straight to the replay's output
+				continue
+			}
 			l.d.alerts <- m // blocking on purpose: an alert is never dropped for lack of room
 		}
 	}

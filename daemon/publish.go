@@ -61,11 +61,27 @@ type pictureTrack struct {
 
 // publishPicture sends the confirmed tracks at now as one message, QoS 0.
 func (d *Daemon) publishPicture(now time.Time) {
+	if d.client == nil {
+		return // offline (direct replay)
+	}
 	pic := struct {
 		Time   string         `json:"time"`
 		Origin string         `json:"origin"`
 		Tracks []pictureTrack `json:"tracks"`
-	}{Time: now.UTC().Format(time.RFC3339Nano), Origin: d.cfg.Instance, Tracks: []pictureTrack{}}
+	}{Time: now.UTC().Format(time.RFC3339Nano), Origin: d.cfg.Instance, Tracks: d.picture(now)}
+	b, err := json.Marshal(pic)
+	if err != nil {
+		d.log.Error("picture not encodable", "err", err)
+		return
+	}
+	if d.client.IsConnectionOpen() {
+		d.client.Publish(d.cfg.TopicPrefix+"tracks", 0, false, b)
+	}
+}
+
+// picture is the confirmed tracks at now, in the engine's order.
+func (d *Daemon) picture(now time.Time) []pictureTrack {
+	out := []pictureTrack{}
 	for _, t := range d.engine.Tracks() {
 		if t.Status() != fusion.Confirmed {
 			continue
@@ -81,16 +97,9 @@ func (d *Daemon) publishPicture(now time.Time) {
 		if id, _ := t.Identity(); id != nil {
 			pt.Identity = &alert.Identity{MMSI: id.MMSI, ICAO: id.ICAO, Callsign: id.Callsign, Name: id.Name}
 		}
-		pic.Tracks = append(pic.Tracks, pt)
+		out = append(out, pt)
 	}
-	b, err := json.Marshal(pic)
-	if err != nil {
-		d.log.Error("picture not encodable", "err", err)
-		return
-	}
-	if d.client.IsConnectionOpen() {
-		d.client.Publish(d.cfg.TopicPrefix+"tracks", 0, false, b)
-	}
+	return out
 }
 
 func r(x float64, decimals int) float64 {

@@ -1,7 +1,8 @@
 package daemon
 
 import (
-	"encoding/json"
+	"bytes"
+	"crypto/ed25519"
 	"fmt"
 	"slices"
 	"sort"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/vigia-project/vigia/alert"
+	"github.com/vigia-project/vigia/config"
 	"github.com/vigia-project/vigia/geo"
 	"github.com/vigia-project/vigia/sim"
 )
@@ -26,60 +28,47 @@ type sceneAlert struct {
 // matchM is how close an alert's track must be to a target's truth to be its.
 const matchM = 1500
 
-// runScene feeds a simulated scene straight into the daemon's engine loop
-// (decode, reorder window, engine, rules, rendering), as the messages would
-// arrive over MQTT, and returns every alert revision in delivery order.
-func runScene(t *testing.T, s *sim.Scene, seed uint64, dur time.Duration) []alert.Alert {
+// testKey is a fixed signing key, so that replays are byte-identical.
+var testKey = ed25519.NewKeyFromSeed(bytes.Repeat([]byte{7}, ed25519.SeedSize))
+
+// runScene feeds a simulated scene straight into the daemon's pipeline
+// (decode, reorder window, engine, rules, rendering) through a Replay, as
+// the messages would arrive over MQTT, and returns every alert revision in
+// order.
+func runScene(t testing.TB, s *sim.Scene, seed uint64, dur time.Duration) []alert.Alert {
 	t.Helper()
-	c := testConfig(t, "tcp://127.0.0.1:1") // never connected: New starts nothing
-	c.HTTP.Listen = ""
-	c.Tracker.TracksInterval = 0 // no MQTT client to publish the picture with
-	clock := newManualClock(s.Start)
-	d, err := New(c, Options{Clock: clock})
+	c, err := config.Builtin()
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out []alert.Alert
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		for m := range d.alerts {
-			if m.agency != "uscg" && !slices.Contains(m.alert.Agencies, m.agency) {
-				continue
-			}
-			out = append(out, *m.alert)
-		}
-	}()
+	var revs []alert.Alert
+	r, err := NewReplay(c, testKey, nil, func(a *alert.Alert, _ []byte) error {
+		revs = append(revs, *a)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	g, err := sim.NewGenerator(s, seed, c.TopicPrefix)
 	if err != nil {
 		t.Fatal(err)
 	}
-	l := &loop{d: d}
 	end := s.Start.Add(dur)
 	for {
 		m := g.Next()
 		if m.Time.After(end) {
 			break
 		}
-		clock.Set(m.Time)
-		l.accept(inbound{topic: m.Topic, payload: m.Payload, received: m.Time})
-		l.release(m.Time.Add(-c.Ingest.ReorderWindow))
-	}
-	l.release(time.Time{})
-	r, dr, _ := d.Counts()
-	t.Logf("scene: %d reports fused, %d dropped; engine at %s", r, dr, d.engine.Now().Format(time.RFC3339))
-	close(d.alerts)
-	<-done
-	// One entry per revision: deliveries to several agencies repeat it.
-	var revs []alert.Alert
-	seen := map[string]bool{}
-	for _, a := range out {
-		k := fmt.Sprintf("%s#%d", a.ID, a.Rev)
-		if !seen[k] {
-			seen[k] = true
-			revs = append(revs, a)
+		if err := r.Feed(m.Topic, m.Payload, m.Time); err != nil {
+			t.Fatal(err)
 		}
 	}
+	st, err := r.Finish()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("scene: %d messages, %d reports fused (%d detections), %d dropped; %d alert revisions", st.Messages, st.Reports,
+		st.Detections, st.Dropped, st.Alerts)
 	return revs
 }
 
@@ -191,5 +180,3 @@ func TestRioGrandeBehaviours(t *testing.T) {
 		t.Errorf("%d alerts the scene did not script:\n%s", len(extra), strings.Join(extra, "\n"))
 	}
 }
-
-var _ = json.Marshal
