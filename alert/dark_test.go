@@ -122,7 +122,9 @@ func TestDarkVesselRaise(t *testing.T) {
 			where: Where{"MX", geo.KindTerritorialSea}, heading: "US", to: []string{"semar", "uscg"}, mmsi: 345070003},
 		{name: "glimpse never confirmed", vessels: []vessel{glimpse}, dark: -1},
 		{name: "helicopter (air class)", vessels: []vessel{helo}, dark: -1},
-		{name: "dark fishing boat in US waters", vessels: []vessel{fisher}, dark: 0, raiseAt: 60 * time.Second,
+		// At 6 kn it is under way (AIS every 10 s) once 2 minutes of track
+		// history show it: its track was confirmed, and its history begun, at 8 s.
+		{name: "dark fishing boat in US waters", vessels: []vessel{fisher}, dark: 0, raiseAt: 2*time.Minute + 8*time.Second,
 			where: Where{"US", geo.KindTerritorialSea}, to: []string{"uscg"}},
 	}
 	for _, c := range cases {

@@ -94,13 +94,13 @@ type alertKey struct {
 
 // entry is the life of one alert (one rule on one track).
 type entry struct {
-	a        Alert
-	track    uint64
-	sentTo   map[string]bool // every agency that got a revision: it gets the rest, down to the clear
-	lastPos  geo.LLA
-	falseFor time.Time // when the condition stopped holding (zero while it holds)
-	lastETA  time.Time // the intercept ETA of the last revision sent
-	lastSent time.Time // when the last revision was sent
+	a         Alert
+	track     uint64
+	sentTo    map[string]bool // every agency that got a revision: it gets the rest, down to the clear
+	lastPos   geo.LLA
+	falseFor  time.Time // when the condition stopped holding (zero while it holds)
+	lastETA   time.Time // the intercept ETA of the last revision sent
+	lastSent  time.Time // when the last revision was sent
 	checkedAt time.Time // when the alert was last checked for a revision
 }
 
@@ -177,12 +177,6 @@ func (m *Manager) view(eng *fusion.Engine, tr *fusion.Track, now time.Time) view
 	v.pos.Alt = tr.Alt()
 	v.course = math.Mod(math.Atan2(x[2], x[3])*180/math.Pi+360, 360)
 	return v
-}
-
-// at returns the track's predicted position dt from now, on its current velocity.
-func (v *view) at(eng *fusion.Engine, dt time.Duration) geo.LLA {
-	s := dt.Seconds()
-	return eng.Frame().FromENU(v.x[0]+v.x[2]*s, v.x[1]+v.x[3]*s, 0)
 }
 
 // Evaluate runs every rule over the picture at now and returns the

@@ -362,10 +362,17 @@ func (m *Manager) darkVessel(v *view, now time.Time, eng *fusion.Engine) cond {
 	if tr.Status() != fusion.Confirmed || tr.Class() != sensors.ClassSurface {
 		return c
 	}
-	if now.Sub(tr.Born()) < p.AISWindow {
+	// A vessel at anchor or moored reports AIS every 3 minutes (ITU-R
+	// M.1371): a slow contact is dark only when AIS has been silent for two
+	// of those intervals.
+	window := p.AISWindow
+	if !m.moving(v, now) {
+		window = max(window, 2*slowAISInterval)
+	}
+	if now.Sub(tr.Born()) < window {
 		return c // not watched long enough to say AIS is silent
 	}
-	since := now.Add(-p.AISWindow)
+	since := now.Add(-window)
 	if v.identity != nil && v.identity.MMSI != 0 && !v.idTime.Before(since) {
 		return c
 	}
@@ -426,8 +433,6 @@ func (m *Manager) zoneEntry(v *view, now time.Time, eng *fusion.Engine) cond {
 	return c
 }
 
-// predictStep is the time step of the path predictions of coast_approach.
-const predictStep = 30 * time.Second
 
 // coastApproach: fast and closing on a territorial sea it reaches within
 // the time to line, or a course that passes within the closest approach of
@@ -598,6 +603,24 @@ func (m *Manager) loitering(v *view, now time.Time, eng *fusion.Engine) cond {
 	}
 	return c
 }
+
+// moving reports whether a track is clearly under way (so its AIS, if it
+// has one, reports at least every 30 s): its speed over the last 2 minutes
+// of positions is at least 1.3 × slowAISSpeed (4 kn), or its filtered speed is
+// beyond what the filter's noise makes of a stopped vessel.
+func (m *Manager) moving(v *view, now time.Time) bool {
+	if avg, ok := v.st.avgSpeed(v, now, 2*time.Minute); ok && avg >= 1.3*slowAISSpeed {
+		return true
+	}
+	return v.speed >= 5
+}
+
+// A vessel slower than slowAISSpeed (3 kn) may report AIS only every
+// slowAISInterval.
+const (
+	slowAISSpeed    = 3 / knotsPerMPS
+	slowAISInterval = 3 * time.Minute
+)
 
 // expectedAIS is the ITU-R M.1371 reporting interval of a vessel of AIS
 // class ("A" or "B"; anything else is taken as A) at a speed.

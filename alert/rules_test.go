@@ -71,6 +71,8 @@ func TestRules(t *testing.T) {
 	}{
 		{RuleDarkVessel, "dark contact", true, []vessel{{start: offshore, course: 200, speed: 5}}, 3 * time.Minute, time.Minute, "no AIS"},
 		{RuleDarkVessel, "AIS vessel", false, []vessel{{start: offshore, course: 200, speed: 5, mmsi: 367001234}}, 3 * time.Minute, 0, ""},
+		{RuleDarkVessel, "at anchor, AIS every 3 min", false, []vessel{{start: offshore, mmsi: 367001234, aisEvery: 3 * time.Minute}}, 12 * time.Minute, 0, ""},
+		{RuleDarkVessel, "stopped, no AIS", true, []vessel{{start: offshore}}, 8 * time.Minute, 6 * time.Minute, "no AIS"},
 
 		{RuleIdentityMismatch, "AIS 2.5 km off the radar track", true, []vessel{
 			{start: offshore, course: 250, speed: 6, mmsi: 367001234, aisOffset: [2]float64{0, 2500}}}, 5 * time.Minute, time.Minute, "2.5 km from radar track"},

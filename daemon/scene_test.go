@@ -3,7 +3,10 @@ package daemon
 import (
 	"bytes"
 	"crypto/ed25519"
+	"flag"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -37,7 +40,7 @@ var testKey = ed25519.NewKeyFromSeed(bytes.Repeat([]byte{7}, ed25519.SeedSize))
 // order.
 func runScene(t testing.TB, s *sim.Scene, seed uint64, dur time.Duration) []alert.Alert {
 	t.Helper()
-	c, err := config.Builtin()
+	c, err := config.BuiltinRegion(s.Region)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,18 +106,55 @@ func firstRevisions(t *testing.T, s *sim.Scene, revs []alert.Alert) []*sceneAler
 	return order
 }
 
-// TestRioGrandeBehaviours runs the demo scene for 75 minutes through the
-// daemon's pipeline: every behaviour the scene scripts raises its rule on
-// its target, to the agencies the script names, and nothing is raised on the
-// legitimate traffic.
-func TestRioGrandeBehaviours(t *testing.T) {
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
+
+// TestSceneBehaviours runs each named scene for 75 minutes through the
+// daemon's pipeline (a direct replay against the region's built-in
+// configuration): every behaviour the scene scripts raises its rule on its
+// target, to the agencies the script names, nothing is raised on the
+// legitimate traffic, and the alerts' first revisions match the golden file
+// testdata/scene-{name}.golden (-update rewrites it).
+func TestSceneBehaviours(t *testing.T) {
 	if testing.Short() {
-		t.Skip("75 minutes of scene")
+		t.Skip("75 minutes of scene each")
 	}
+	for _, name := range sim.SceneNames() {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			sceneBehaviours(t, name)
+		})
+	}
+}
+
+func sceneBehaviours(t *testing.T, name string) {
 	t0 := time.Date(2026, 11, 28, 6, 0, 0, 0, time.UTC)
-	s := sim.RioGrande(t0)
+	s, err := sim.Named(name, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
 	revs := runScene(t, s, 1, 75*time.Minute)
 	alerts := firstRevisions(t, s, revs)
+	var golden bytes.Buffer
+	for _, sa := range alerts {
+		fmt.Fprintf(&golden, "%s %s %s to %s, %d revisions, near %v: %s\n", sa.a.FirstTime, sa.a.Rule, sa.a.ID,
+			strings.Join(sa.a.Agencies, "+"), sa.revs, sa.near, sa.a.Summary)
+	}
+	path := filepath.Join("testdata", "scene-"+name+".golden")
+	if *update {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, golden.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if !bytes.Equal(golden.Bytes(), want) {
+		t.Errorf("alerts differ from %s (run with -update after checking the change):\n%s", path, golden.String())
+	}
 	for _, sa := range alerts {
 		t.Logf("%s %-17s %-30s %3d revs, near %v: %s", sa.a.Time[11:], sa.a.Rule, sa.a.ID, sa.revs, sa.near, sa.a.Summary)
 	}

@@ -28,7 +28,9 @@ func EngineParams(c *config.Config) fusion.Params {
 		CoastTime: t.CoastTime, TentativeTimeout: t.TentativeTimeout, MaxSigmaM: t.MaxSigmaM,
 		ProcessNoise: byClass(t.ProcessNoise), ManoeuvreNoise: byClass(t.ManoeuvreNoise),
 		MaxSpeed: byClass(t.MaxSpeed), AirAltitudeM: t.AirAltitudeM, OOSMWindow: t.OOSMWindow,
-		CoopWindow: 2 * c.Rules.DarkVessel.AISWindow,
+		// Cooperative positions are remembered long enough for a vessel at
+		// anchor (AIS every 3 minutes) to be seen as reporting.
+		CoopWindow: max(2*c.Rules.DarkVessel.AISWindow, 7*time.Minute),
 	}
 }
 

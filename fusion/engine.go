@@ -144,6 +144,10 @@ type Plot struct {
 	ID     *sensors.Identity
 }
 
+// idGateM is how far outside its gate a track still takes a cooperative
+// report of its own identity.
+const idGateM = 2000.0
+
 // Altitude uncertainty: the floor of a 3-D radar plot's, and that of a
 // reported altitude (ADS-B, a geodetic plot with alt_m).
 const (
@@ -374,7 +378,7 @@ func (e *Engine) fuse(s *Sensor, t time.Time, pe, pn float64, res *Result) {
 			continue
 		}
 		res.Associated++
-		if pr.t.status == Tentative && pr.t.hits >= e.p.ConfirmHits && pr.t.score >= e.p.ConfirmScore {
+		if pr.t.status == Tentative && (pr.t.hits >= e.p.ConfirmHits && pr.t.score >= e.p.ConfirmScore || s.Cooperative && m.ID != nil) {
 			pr.t.status = Confirmed
 			res.Confirmed++
 		}
@@ -706,6 +710,12 @@ func (e *Engine) gateVisit(_, _ [2]float64, tr *Track) bool {
 	if !compatible(tr.class, m.Class) {
 		return true
 	}
+	// A cooperative report of the identity the track carries is its own even
+	// a little outside the statistical gate: receivers' clocks (and logs
+	// whose only time is an occasional RMC fix) put AIS positions seconds
+	// off, which at 10 m of AIS noise would otherwise start a second track
+	// for the same MMSI.
+	idMatch := m.ID != nil && tr.identity != nil && sameIdentity(m.ID, tr.identity) && e.gt.Sub(tr.identityTime) < e.p.CoopWindow
 	var x State
 	var P Cov
 	if dt := e.gt.Sub(tr.t).Seconds(); dt >= 0 {
@@ -719,7 +729,7 @@ func (e *Engine) gateVisit(_, _ [2]float64, tr *Track) bool {
 		spread := math.Sqrt(math.Max(tr.f.P[0][0], tr.f.P[1][1])) + dt*math.Sqrt(math.Max(tr.f.P[2][2], tr.f.P[3][3])) +
 			qs + turn + math.Sqrt(math.Max(m.R[0][0], m.R[1][1]))
 		de, dn := m.E-(tr.f.x[0]+dt*tr.f.x[2]), m.N-(tr.f.x[1]+dt*tr.f.x[3])
-		if de*de+dn*dn > 1.5*e.p.GateChi2*spread*spread {
+		if de*de+dn*dn > 1.5*e.p.GateChi2*spread*spread && !(idMatch && de*de+dn*dn <= idGateM*idGateM) {
 			return true
 		}
 		if tr.predSeq != e.seq {
@@ -749,7 +759,10 @@ func (e *Engine) gateVisit(_, _ [2]float64, tr *Track) bool {
 	}
 	d2 := mahalanobis2(nu, Si)
 	if d2 > e.p.GateChi2 {
-		return true
+		if !idMatch || nu[0]*nu[0]+nu[1]*nu[1] > idGateM*idGateM {
+			return true
+		}
+		d2 = e.p.GateChi2 // its own identity: taken, at the cost of the gate's edge
 	}
 	if m.ID != nil && tr.identity != nil && !sameIdentity(m.ID, tr.identity) && e.gt.Sub(tr.identityTime) < e.p.CoopWindow {
 		// Another identity inside the gate of a track that has its own: it does
@@ -966,7 +979,10 @@ func (e *Engine) newTrack(m *measurement, s *Sensor, t time.Time) {
 		tr.identity = &id
 		tr.identityTime = t
 	}
-	if e.p.ConfirmHits <= 1 {
+	if e.p.ConfirmHits <= 1 || s.Cooperative && m.ID != nil {
+		// A cooperative self-report (AIS, ADS-B) with its identity is
+		// enough to show a target is there: no clutter says who it is. A
+		// spoofed one is what identity_mismatch looks for.
 		tr.status = Confirmed
 	}
 	e.tracks = append(e.tracks, tr) // ids ascend, so the slice stays sorted
@@ -1075,6 +1091,10 @@ func (e *Engine) mergeDuplicates(now time.Time) {
 		older := (*Track)(nil)
 		e.index.Search([2]float64{x[0] - r, x[1] - r}, [2]float64{x[0] + r, x[1] + r}, func(_, _ [2]float64, o *Track) bool {
 			if o == tr || o.status != Confirmed || o.id > tr.id {
+				return true
+			}
+			// Two identities are two vessels, however close (moored side by side).
+			if tr.identity != nil && o.identity != nil && !sameIdentity(tr.identity, o.identity) {
 				return true
 			}
 			// Cheap first: the other track's position (at its own time) must lie

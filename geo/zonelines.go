@@ -122,13 +122,18 @@ func (z *Zones) NearestBoundary(lat, lon, maxM float64) (b Boundary, distM float
 // country At reports. Otherwise the coastline segments (Natural Earth 1:10m
 // in the built-in set, about ±1 km) are searched as for NearestBoundary.
 // It does not allocate. ok is false when no coastline lies within maxM (or
-// for a nil Zones, a non-finite position or a negative maxM).
+// for a nil Zones, a non-finite position or a negative maxM); with the
+// grid cache (see Zones) that answer is immediate when maxM is below a
+// lower bound of the distance kept for every 0.1° block.
 func (z *Zones) CoastDistance(lat, lon, maxM float64) (distM float64, country string, ok bool) {
 	if z == nil || !finite(lat) || !finite(lon) || !(maxM >= 0) {
 		return 0, "", false
 	}
 	if zn := z.At(lat, lon); zn.Kind == KindLand && zn.Country != "" {
 		return 0, zn.Country, true
+	}
+	if z.grid != nil && z.grid.coastFar(lat, lon, maxM) {
+		return 0, "", false // no coastline that near anywhere in the cell
 	}
 	ref, d, ok := z.coastSegs.nearest(lat, lon, maxM)
 	if !ok {

@@ -112,11 +112,18 @@ type Boundary struct {
 // with planar point-in-polygon (boundary points count as inside). Polygons
 // of more than 64 vertices are first cut (orb/clip) into 0.1° grid tiles so
 // each test touches few vertices. Line segments are indexed in their own
-// R-trees. A Zones is immutable after loading and safe for concurrent use.
+// R-trees. Zones loaded by LoadZones or DefaultZones also cache At in a
+// grid of 0.003125° cells over the polygons' bounding box: a cell that no
+// polygon edge crosses or touches, or only axis-parallel edges that leave
+// it a single answer (such as seams between raster strips), stores that
+// answer (exactly that of the search, see zonegrid.go); only points in the
+// other cells, or within about 1e-8° of a cell border, are searched. A Zones is immutable after
+// loading and safe for concurrent use.
 type Zones struct {
 	polys []zonePoly
 	tree  rtree.RTreeG[int32]
-	whole bool // never tile (tests compare against this)
+	whole bool      // never tile (tests compare against this)
+	grid  *zoneGrid // cache of At; nil: always search (see buildGrid)
 
 	areas    []areaPoly
 	areaTree rtree.RTreeG[int32]
@@ -181,6 +188,7 @@ var defaultZones = sync.OnceValues(func() (*Zones, error) {
 	if err := loadEmbedded(z); err != nil {
 		return nil, err
 	}
+	z.buildGrid()
 	return z, nil
 })
 
@@ -227,6 +235,7 @@ func LoadZones(path string) (*Zones, error) {
 	if err := z.add(path, data); err != nil {
 		return nil, err
 	}
+	z.buildGrid()
 	return z, nil
 }
 
@@ -555,6 +564,17 @@ func (z *Zones) At(lat, lon float64) Zone {
 	if z == nil || !finite(lat) || !finite(lon) {
 		return Zone{}
 	}
+	if z.grid != nil {
+		if zn, ok := z.grid.at(lat, lon); ok {
+			return zn
+		}
+	}
+	return z.atExact(lat, lon)
+}
+
+// atExact is At without the grid cache: an R-tree search of the polygon
+// bounds and point-in-polygon tests; lat and lon are finite.
+func (z *Zones) atExact(lat, lon float64) Zone {
 	pt := orb.Point{lon, lat}
 	best, overlay := -1, -1
 	z.tree.Search(pt, pt, func(_, _ [2]float64, i int32) bool {

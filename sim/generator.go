@@ -1,12 +1,16 @@
 package sim
 
 // The generator keeps one event source per scanning sensor, one per
-// (AIS receiver, AIS vessel) pair and one per asset. Next takes the earliest
-// source (ties go to the lower source index: sensors in scene order, AIS
-// vessels in target order, then assets in scene order), lets it measure the
-// truth at that instant and encode the report, then reschedules it. Each
-// source draws from its own PCG stream seeded with (seed, FNV-1a of its
-// name), so a sensor's noise does not depend on what the others did.
+// (AIS receiver, AIS vessel) pair — two with an NMEA gateway: positions and
+// static data —, one per (ADS-B receiver, aircraft with an ICAO address)
+// pair and one per asset. Next takes the earliest source (ties go to the
+// lower source index: sensors in scene order, within an AIS receiver the
+// vessels' positions in target order then their static data, within an
+// ADS-B receiver the aircraft in target order, then assets in scene order),
+// lets it measure the truth at that instant and encode the report, then
+// reschedules it. Each source draws from its own PCG stream seeded with
+// (seed, FNV-1a of its name), so a sensor's noise does not depend on what
+// the others did.
 
 import (
 	"hash/fnv"
@@ -16,13 +20,19 @@ import (
 	"strconv"
 	"time"
 	"unicode/utf8"
+
+	ais "github.com/BertoldVdb/go-ais"
+	"github.com/BertoldVdb/go-ais/aisnmea"
 )
 
 // Message is one MQTT message a simulated gateway publishes.
 type Message struct {
-	Time    time.Time // scene time the gateway publishes it (= the measurement time)
-	Topic   string    // {prefix}obs/{kind}/{sensor}, or {prefix}assets/{agency}/{asset}
-	Payload []byte    // native JSON sensor report (SPEC §3) or asset position (SPEC §4); owned by the caller
+	Time  time.Time // scene time the gateway publishes it (= the measurement or reception time)
+	Topic string    // {prefix}obs/{kind}/{sensor}, or {prefix}assets/{agency}/{asset}
+	// Payload is a native JSON sensor report (SPEC §3), NMEA sentences or
+	// SBS lines (CR LF or LF terminated), or an asset position (SPEC §4);
+	// owned by the caller.
+	Payload []byte
 }
 
 // TimeLayout is the layout of the payload's "time" field: RFC 3339, UTC,
@@ -35,24 +45,38 @@ const TimeLayout = "2006-01-02T15:04:05.000Z"
 // last rounded digit). It is not safe for concurrent use.
 type Generator struct {
 	start   time.Time
-	paths   []path    // compiled targets, scene order
-	assets  []asset   // compiled assets, scene order
-	sources []*source // event sources, tie-break order
-	seqs    []uint64  // per sensor: last seq used
-	buf     []byte    // scratch for detections
-	dets    []det     // scratch for a scan's plots
+	paths   []path               // compiled targets, scene order
+	assets  []asset              // compiled assets, scene order
+	sources []*source            // event sources, tie-break order
+	seqs    []uint64             // per sensor: last seq used
+	nmea    []*aisnmea.NMEACodec // per sensor: the NMEA encoder of an NMEA AIS gateway (its sequential message ids)
+	buf     []byte               // scratch for detections
+	dets    []det                // scratch for a scan's plots
 }
 
+// srcKind is what a source produces.
+type srcKind uint8
+
+const (
+	srcScan      srcKind = iota // a radar scan
+	srcAIS                      // an AIS vessel's position reports, as one receiver hears them
+	srcAISStatic                // an AIS vessel's static data (NMEA gateways)
+	srcADSB                     // an aircraft's ADS-B, as one receiver hears it
+	srcAsset                    // an asset's position reports
+)
+
 // source is one stream of reports: a scanning sensor, one AIS vessel heard
-// by one AIS receiver, or one asset.
+// by one AIS receiver (positions or static data), one aircraft heard by one
+// ADS-B receiver, or one asset.
 type source struct {
+	kind   srcKind
 	sensor int           // index into sensors / seqs; -1 for an asset
 	sn     *Sensor       // copy owned by the generator; nil for an asset
 	topic  string        // full topic
-	vessel int           // AIS: index into paths; -1 for a scanning sensor or an asset
+	vessel int           // AIS, ADS-B: index into paths; -1 otherwise
 	asset  *asset        // the asset; nil for a sensor
 	next   time.Duration // next event, since scene start
-	k      int64         // scanning: index of the next scan
+	k      int64         // scanning: index of the next scan; others: transmissions so far
 	rng    *rand.Rand
 	fixed  frame // ENU frame at a fixed sensor
 }
@@ -81,8 +105,9 @@ type det struct {
 // leg for ever (a zero-speed leg stops the target where it is); a sensor
 // publishes every scan even when it saw nothing (an empty "detections"
 // list), an AIS receiver publishes only the transmissions of vessels within
-// its range and outside their AIS-off intervals, and every asset publishes
-// its position every period wherever it is.
+// its range and outside their AIS-off intervals, an ADS-B receiver only the
+// aircraft with an ICAO address within its (slant) range, and every asset
+// publishes its position every period wherever it is.
 func NewGenerator(s *Scene, seed uint64, topicPrefix string) (*Generator, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
@@ -93,6 +118,7 @@ func NewGenerator(s *Scene, seed uint64, topicPrefix string) (*Generator, error)
 		targets[i].Legs = slices.Clone(targets[i].Legs)
 		g.paths = append(g.paths, compile(&targets[i]))
 	}
+	g.nmea = make([]*aisnmea.NMEACodec, len(s.Sensors))
 	for i := range s.Sensors {
 		sn := s.Sensors[i]
 		if sn.Orbit != nil {
@@ -100,25 +126,28 @@ func NewGenerator(s *Scene, seed uint64, topicPrefix string) (*Generator, error)
 			sn.Orbit = &o
 		}
 		topic := topicPrefix + "obs/" + string(sn.Kind) + "/" + sn.ID
-		if sn.Kind != KindAIS {
-			g.sources = append(g.sources, &source{
-				sensor: i, sn: &sn, topic: topic, vessel: -1, next: sn.Phase,
-				rng: rand.New(rand.NewPCG(seed, streamID(sn.ID))), fixed: newFrame(sn.Position),
-			})
-			continue
-		}
-		for v := range g.paths {
-			tg := g.paths[v].tg
-			if tg.MMSI == 0 {
-				continue
+		switch sn.Kind {
+		case KindAIS:
+			g.aisSources(i, &sn, topic, seed)
+		case KindADSB:
+			for v := range g.paths {
+				tg := g.paths[v].tg
+				if tg.ICAO == "" {
+					continue
+				}
+				icao, _ := strconv.ParseUint(tg.ICAO, 16, 32)
+				g.sources = append(g.sources, &source{
+					kind: srcADSB, sensor: i, sn: &sn, topic: topic, vessel: v,
+					// The aircraft's own phase, the same for every receiver.
+					next:  sn.Phase + time.Duration(icao*7919%uint64(sn.Period/time.Millisecond))*time.Millisecond,
+					rng:   rand.New(rand.NewPCG(seed, streamID(sn.ID+"/"+tg.ID))),
+					fixed: newFrame(sn.Position),
+				})
 			}
+		default:
 			g.sources = append(g.sources, &source{
-				sensor: i, sn: &sn, topic: topic, vessel: v,
-				// The vessel's own transmission slot: the same for every
-				// receiver, spread over the fast interval.
-				next:  time.Duration(uint64(tg.MMSI)*7919%uint64(sn.Period/time.Millisecond)) * time.Millisecond,
-				rng:   rand.New(rand.NewPCG(seed, streamID(sn.ID+"/"+tg.ID))),
-				fixed: newFrame(LLA{Lat: sn.Position.Lat, Lon: sn.Position.Lon}),
+				kind: srcScan, sensor: i, sn: &sn, topic: topic, vessel: -1, next: sn.Phase,
+				rng: rand.New(rand.NewPCG(seed, streamID(sn.ID))), fixed: newFrame(sn.Position),
 			})
 		}
 	}
@@ -133,12 +162,54 @@ func NewGenerator(s *Scene, seed uint64, topicPrefix string) (*Generator, error)
 		// Its own stream, used for the reporting phase only.
 		r := rand.New(rand.NewPCG(seed, streamID("asset/"+as.a.ID)))
 		g.sources = append(g.sources, &source{
-			sensor: -1, topic: topicPrefix + "assets/" + as.a.Agency + "/" + as.a.ID, vessel: -1, asset: as,
+			kind: srcAsset, sensor: -1, topic: topicPrefix + "assets/" + as.a.Agency + "/" + as.a.ID, vessel: -1, asset: as,
 			next: time.Duration(r.Int64N(int64(as.period/time.Millisecond))) * time.Millisecond,
 			rng:  r,
 		})
 	}
 	return g, nil
+}
+
+// aisSources adds the sources of AIS receiver i: one per AIS vessel, and
+// with an NMEA gateway one more per vessel for its static data.
+func (g *Generator) aisSources(i int, sn *Sensor, topic string, seed uint64) {
+	centre := newFrame(LLA{Lat: sn.Position.Lat, Lon: sn.Position.Lon})
+	for v := range g.paths {
+		tg := g.paths[v].tg
+		if tg.MMSI == 0 {
+			continue
+		}
+		// The vessel's own transmission slot: the same for every
+		// receiver, spread over the throttled interval or 10 s.
+		spread := uint64(10 * time.Second / time.Millisecond)
+		if sn.throttled() {
+			spread = uint64(sn.Period / time.Millisecond)
+		}
+		g.sources = append(g.sources, &source{
+			kind: srcAIS, sensor: i, sn: sn, topic: topic, vessel: v,
+			next:  time.Duration(uint64(tg.MMSI)*7919%spread) * time.Millisecond,
+			rng:   rand.New(rand.NewPCG(seed, streamID(sn.ID+"/"+tg.ID))),
+			fixed: centre,
+		})
+	}
+	if sn.format() != FormatNMEA {
+		return
+	}
+	codec := ais.CodecNew(false, false)
+	codec.FloatWithoutConversion = true // positions, speeds, courses are given in the message's units
+	g.nmea[i] = aisnmea.NMEACodecNew(codec)
+	for v := range g.paths {
+		tg := g.paths[v].tg
+		if tg.MMSI == 0 {
+			continue
+		}
+		// Static data at the vessel's own phase in the 6-minute cycle.
+		g.sources = append(g.sources, &source{
+			kind: srcAISStatic, sensor: i, sn: sn, topic: topic, vessel: v,
+			next:  time.Duration(uint64(tg.MMSI)*104729%uint64(AISStaticInterval/time.Millisecond)) * time.Millisecond,
+			fixed: centre,
+		})
+	}
 }
 
 // streamID names a PCG stream.
@@ -171,10 +242,14 @@ func (g *Generator) fire(src *source) (Message, bool) {
 	at := src.next
 	t := g.start.Add(at)
 	dt := at.Seconds()
-	if src.vessel >= 0 {
+	switch src.kind {
+	case srcAIS:
 		return g.ais(src, t, dt)
-	}
-	if src.asset != nil {
+	case srcAISStatic:
+		return g.aisStatic(src, t, dt)
+	case srcADSB:
+		return g.adsb(src, t, dt)
+	case srcAsset:
 		src.next += src.asset.period
 		return g.assetReport(src, t, dt), true
 	}
@@ -286,26 +361,26 @@ func (g *Generator) noisy(sn *Sensor, r *rand.Rand, rg, br, el float64) det {
 	return d
 }
 
-// ais produces one AIS position report of src's vessel, if in range.
+// ais produces one AIS position report of src's vessel, if in range and
+// transmitting: JSON or an NMEA sentence.
 func (g *Generator) ais(src *source, t time.Time, dt float64) (Message, bool) {
 	sn, r := src.sn, src.rng
 	pos, course, speed := g.paths[src.vessel].at(dt)
-	interval := sn.SlowPeriod
-	if speed > AISFastSpeedMps {
+	tg := g.paths[src.vessel].tg
+	var interval time.Duration
+	switch {
+	case !sn.throttled():
+		interval = AISReportInterval(tg.AISClass, speed)
+	case speed > AISFastSpeedMps:
 		interval = sn.Period
+	default:
+		interval = sn.SlowPeriod
 	}
 	src.next += interval
 	// Noise is drawn whether or not the receiver hears the vessel, and
 	// whether or not it transmits.
 	dn, de := r.NormFloat64()*sn.SigmaPosM, r.NormFloat64()*sn.SigmaPosM
-	tg := g.paths[src.vessel].tg
-	for _, iv := range tg.AISOff {
-		if iv.Contains(t.Sub(g.start)) {
-			return Message{}, false
-		}
-	}
-	e, n, _ := src.fixed.enu(pos)
-	if math.Hypot(e, n) > sn.RangeM {
+	if !g.hears(src, t, pos) {
 		return Message{}, false
 	}
 	if off := tg.AISOffsetM; off != [2]float64{} {
@@ -317,6 +392,13 @@ func (g *Generator) ais(src *source, t time.Time, dt float64) (Message, bool) {
 	m, nn := radii(pos.Lat * deg)
 	lat := pos.Lat + dn/m/deg
 	lon := pos.Lon + de/(nn*math.Cos(pos.Lat*deg))/deg
+	c := round(wrap360(course), 10)
+	if c >= 360 {
+		c = 0
+	}
+	if sn.format() == FormatNMEA {
+		return g.aisPosition(src, t, tg, lat, lon, speed, c), true
+	}
 
 	b := g.header(src, t)
 	b = append(b, `,"detections":[{"lat":`...)
@@ -328,10 +410,6 @@ func (g *Generator) ais(src *source, t time.Time, dt float64) (Message, bool) {
 	b = append(b, `,"speed_mps":`...)
 	b = appendNum(b, speed, 10)
 	b = append(b, `,"course_deg":`...)
-	c := round(wrap360(course), 10)
-	if c >= 360 {
-		c = 0
-	}
 	b = appendNum(b, c, 10)
 	b = append(b, `,"id":{"mmsi":`...)
 	b = strconv.AppendUint(b, uint64(tg.MMSI), 10)
@@ -341,6 +419,19 @@ func (g *Generator) ais(src *source, t time.Time, dt float64) (Message, bool) {
 	}
 	b = append(b, "}}]}"...)
 	return g.message(src, t, b), true
+}
+
+// hears reports whether src's AIS receiver hears its vessel at t: the
+// vessel is transmitting (not in an AIS-off interval) and within range.
+func (g *Generator) hears(src *source, t time.Time, pos LLA) bool {
+	tg := g.paths[src.vessel].tg
+	for _, iv := range tg.AISOff {
+		if iv.Contains(t.Sub(g.start)) {
+			return false
+		}
+	}
+	e, n, _ := src.fixed.enu(pos)
+	return math.Hypot(e, n) <= src.sn.RangeM
 }
 
 // assetReport encodes an asset's position report (SPEC §4).

@@ -80,6 +80,7 @@ func RioGrande(start time.Time) *Scene {
 	const driftCourse, driftSpeed = 300, 0.3 // 0.6 kn, the same for both
 	s := &Scene{
 		Name:     "rio-grande",
+		Region:   "rio-grande",
 		Start:    start.UTC(),
 		Duration: 80 * time.Minute,
 		Sensors: []Sensor{
@@ -109,9 +110,9 @@ func RioGrande(start time.Time) *Scene {
 				ClutterMean: 1,
 			},
 			{
-				ID: "ais-rgv", Kind: KindAIS,
-				Position: LLA{Lat: 26.07, Lon: -97.17},
-				Period:   10 * time.Second, SlowPeriod: 30 * time.Second,
+				// An NMEA gateway: every transmission as !AIVDM sentences.
+				ID: "ais-rgv", Kind: KindAIS, Format: FormatNMEA,
+				Position:  LLA{Lat: 26.07, Lon: -97.17},
 				RangeM:    70000,
 				SigmaPosM: 5, ReportedSigmaM: 10,
 			},
@@ -128,20 +129,23 @@ func RioGrande(start time.Time) *Scene {
 				Start:     LLA{Lat: 26.10, Lon: -96.55},
 				CourseDeg: cargoCourse, SpeedMps: 7,
 				Legs: []Leg{{AfterM: cargoDist, CourseDeg: cargoCourse, SpeedMps: 0}},
-				MMSI: 367730160, Name: "GULF TRADER",
+				MMSI: 367730160, Name: "GULF TRADER", Callsign: "WDK4471",
+				ShipType: 70, LengthM: 180, BeamM: 30, Destination: "BROWNSVILLE",
 			},
 			{
 				ID: "tanker-1", Class: ClassSurface,
 				Start:     LLA{Lat: 26.30, Lon: -96.80},
 				CourseDeg: 190, SpeedMps: 7, // 13.6 kn: passes ahead of cargo-1, > 4 km clear
 
-				MMSI: 345070335, Name: "PEMEX TULUM",
+				MMSI: 345070335, Name: "PEMEX TULUM", Callsign: "XCTU7",
+				ShipType: 80, LengthM: 183, BeamM: 32, Destination: "TUXPAN",
 			},
 			{
 				ID: "fishing-1", Class: ClassSurface,
 				Start:     LLA{Lat: 26.20, Lon: -97.00},
 				CourseDeg: 45, SpeedMps: 2,
-				MMSI: 367512340, Name: "LADY MARIA",
+				MMSI: 367512340, Name: "LADY MARIA", Callsign: "WDF3318",
+				ShipType: 30, LengthM: 24, BeamM: 7,
 			},
 			{
 				ID: "air-1", Class: ClassAir,

@@ -1,16 +1,22 @@
 // Package sim is Vigia's deterministic scene simulator: scripted targets
-// watched by simulated sensors whose gateways publish native JSON sensor
-// reports (SPEC §3) on `{prefix}obs/{kind}/{sensor}`, exactly as real
-// gateways would, and interceptor assets publishing their positions (SPEC
-// §4) on `{prefix}assets/{agency}/{asset}`.
+// watched by simulated sensors whose gateways publish on
+// `{prefix}obs/{kind}/{sensor}` exactly as real gateways would — native JSON
+// sensor reports (SPEC §3) for radars, aerostats and patrol aircraft, AIS
+// `!AIVDM` sentences (format "nmea") or JSON for AIS receivers, SBS-1
+// BaseStation lines (format "sbs") for ADS-B receivers — and interceptor
+// assets publishing their positions (SPEC §4) on
+// `{prefix}assets/{agency}/{asset}`.
 //
 // A Scene describes the sensors, the targets, the assets, the behaviours
 // the script is meant to provoke and the targets that should provoke
-// nothing; RioGrande is the built-in scene in the Gulf of Mexico off the
-// mouth of the Rio Grande. A Generator turns a Scene and a seed into an
-// endless, time-ordered stream of Messages: same scene, start and seed,
-// byte-identical messages. Scene.Truth gives the ground truth at any time,
-// Scene.AssetsAt the assets' positions.
+// nothing. The built-in scenes are RioGrande (Gulf of Mexico off the mouth
+// of the Rio Grande), Tijuana (the Pacific off San Diego and Tijuana) and
+// JuanDeFuca (the Strait of Juan de Fuca), by name through Named; LoadScene
+// reads a scene from YAML (see SCENES.md). A Generator turns a Scene and a
+// seed into an endless, time-ordered stream of Messages: same scene, start
+// and seed, byte-identical messages. Scene.Truth gives the ground truth at
+// any time, Scene.WriteTruthCSV writes it as CSV, Scene.AssetsAt the
+// assets' positions.
 //
 // Targets follow legs begun by distance run or by scene time, may hold
 // still for a while, and AIS vessels may fall silent (AISOff), transmit a
@@ -22,7 +28,13 @@
 // measures the truth at that time (range/Pd/noise/clutter) → the payload is
 // encoded.
 //
-// The package uses only the standard library and imports nothing of Vigia.
+// AIS vessels transmit at the ITU-R M.1371 rates of their class and speed
+// (AISReportInterval) unless a JSON gateway throttles them (Sensor.Period);
+// NMEA gateways forward every transmission, class A static and voyage data
+// (type 5) and class B static data (type 24 A and B) every 6 minutes.
+//
+// The package imports nothing of Vigia: besides the standard library it
+// uses go-ais to encode AIS messages and yaml to read scene files.
 package sim
 
 import (
@@ -42,6 +54,20 @@ const (
 	KindAerostat Kind = "aerostat" // a tethered aerostat radar (3D: reports elevation)
 	KindRadar    Kind = "radar"    // a fixed coastal radar (2D)
 	KindAIS      Kind = "ais"      // a shore AIS receiver
+	KindADSB     Kind = "adsb"     // a 1090 MHz ADS-B receiver (dump1090 and compatibles)
+)
+
+// Payload formats of a sensor's gateway (Sensor.Format).
+const (
+	FormatJSON = "json" // native JSON sensor report (SPEC §3); the default
+	FormatNMEA = "nmea" // AIS !AIVDM sentences with an NMEA 4.0 tag block (AIS receivers)
+	FormatSBS  = "sbs"  // SBS-1 BaseStation CSV lines (ADS-B receivers)
+)
+
+// AIS classes (Target.AISClass).
+const (
+	AISClassA = "A" // class A transponder (SOLAS ships); the default
+	AISClassB = "B" // class B "CS" transponder (small craft)
 )
 
 // Class is what a target is.
@@ -57,6 +83,10 @@ const (
 type Sensor struct {
 	ID   string // sensor id, the last topic level and the payload's "sensor"
 	Kind Kind   // topic kind
+	// Format is the gateway's payload format: FormatJSON ("" means JSON)
+	// for every kind, FormatNMEA for an AIS receiver, FormatSBS for (and
+	// only for) an ADS-B receiver.
+	Format string
 
 	// Position is the antenna of a fixed sensor. For an aircraft it is the
 	// centre of its orbit at flight altitude (Orbit gives the rest).
@@ -64,16 +94,21 @@ type Sensor struct {
 	// Orbit is the aircraft's racetrack; nil for fixed sensors.
 	Orbit *Orbit
 
-	// Period is the scan period of a radar. For AIS it is the reporting
-	// interval of a vessel moving faster than AISFastSpeedMps.
+	// Period is the scan period of a radar, and how often an ADS-B
+	// receiver's gateway publishes each aircraft it hears. For AIS it is
+	// zero (the gateway passes on every transmission, at the rates of
+	// AISReportInterval), or, for a JSON gateway that throttles, the
+	// reporting interval of a vessel moving faster than AISFastSpeedMps.
 	Period time.Duration
-	// SlowPeriod is the AIS reporting interval of a slower vessel (AIS only).
+	// SlowPeriod is the throttled AIS reporting interval of a slower vessel
+	// (JSON AIS with a Period only).
 	SlowPeriod time.Duration
 	// Phase is the offset of the first scan after the scene start (radars).
-	// AIS vessels start at a per-vessel offset derived from their MMSI.
+	// AIS vessels start at a per-vessel offset derived from their MMSI,
+	// aircraft heard by ADS-B at one derived from their ICAO address.
 	Phase time.Duration
 
-	RangeM     float64 // instrumented range: slant range for radars, distance for AIS
+	RangeM     float64 // instrumented range: slant range for radars and ADS-B, distance for AIS
 	PdSurface  float64 // probability of detecting a surface target per scan
 	PdAir      float64 // probability of detecting an air target per scan; 0: blind to air
 	MaxAirAltM float64 // air targets above this altitude are not seen; 0: no limit
@@ -84,9 +119,23 @@ type Sensor struct {
 	Elevation         bool    // 3D radar: every plot carries elevation_deg
 	ClutterMean       float64 // Poisson mean of false plots per scan, uniform over the coverage disc
 
-	SigmaPosM      float64 // AIS: true position noise per axis (1σ), m
-	ReportedSigmaM float64 // AIS: the sigma_m put in each report, m
+	SigmaPosM float64 // AIS, ADS-B: true position noise per axis (1σ), m
+	// ReportedSigmaM is the sigma_m of each JSON AIS report, m. In NMEA it
+	// sets the position accuracy flag: high (DGNSS, < 10 m) when at most 10.
+	ReportedSigmaM float64
 }
+
+// format is the sensor's format, the default filled in.
+func (sn *Sensor) format() string {
+	if sn.Format == "" {
+		return FormatJSON
+	}
+	return sn.Format
+}
+
+// throttled reports whether an AIS sensor's gateway reports at fixed
+// intervals (Period, SlowPeriod) rather than every transmission.
+func (sn *Sensor) throttled() bool { return sn.Kind == KindAIS && sn.Period > 0 }
 
 // Orbit is a circular patrol orbit flown at constant speed.
 type Orbit struct {
@@ -96,9 +145,36 @@ type Orbit struct {
 	StartBearingDeg  float64 // where the aircraft is at scene start, as a bearing from the centre
 }
 
-// AISFastSpeedMps is the speed (7 kn) above which an AIS vessel reports every
-// Sensor.Period instead of every Sensor.SlowPeriod.
+// AISFastSpeedMps is the speed (7 kn) above which a throttled AIS gateway
+// reports a vessel every Sensor.Period instead of every Sensor.SlowPeriod.
 const AISFastSpeedMps = 3.6
+
+// AISStaticInterval is how often a vessel transmits its static data: class
+// A type 5 (static and voyage related data), class B type 24 parts A and B.
+const AISStaticInterval = 6 * time.Minute
+
+// AISReportInterval is the ITU-R M.1371 position reporting interval of a
+// vessel of AIS class ("A" or "", "B") at a speed: class A every 2 s above
+// 23 kn, 6 s above 14 kn, 10 s above 3 kn and 3 min slower (at anchor or
+// moored); class B every 30 s above 2 kn, 3 min slower.
+func AISReportInterval(class string, speedMps float64) time.Duration {
+	kn := speedMps / knot
+	if class == AISClassB {
+		if kn > 2 {
+			return 30 * time.Second
+		}
+		return 3 * time.Minute
+	}
+	switch {
+	case kn > 23:
+		return 2 * time.Second
+	case kn > 14:
+		return 6 * time.Second
+	case kn > 3:
+		return 10 * time.Second
+	}
+	return 3 * time.Minute
+}
 
 // Target is one scripted target: it starts at Start on CourseDeg at
 // SpeedMps and follows Legs, moving along rhumb lines (constant true course).
@@ -115,6 +191,26 @@ type Target struct {
 	Legs      []Leg   // later changes of course or speed, in the order they begin
 	MMSI      uint32  // AIS MMSI, not checked for validity; 0 when the target carries no (working) AIS
 	Name      string  // AIS vessel name
+
+	// AISClass is the vessel's AIS class: "A" (or "") or "B". It sets the
+	// reporting rates and the messages: types 1–3 and 5 for class A, 18
+	// and 24 for class B.
+	AISClass string
+	// Callsign is the vessel's radio call sign (AIS static data) or the
+	// aircraft's flight identification (ADS-B), up to 7 and 8 characters.
+	Callsign string
+	// ShipType is the AIS ship and cargo type (e.g. 70 cargo, 60 passenger,
+	// 30 fishing, 36 sailing, 52 tug); 0: not given.
+	ShipType uint8
+	// LengthM and BeamM are the vessel's dimensions for AIS static data
+	// (the antenna amidships); 0: not given.
+	LengthM, BeamM float64
+	// Destination is the AIS voyage destination (class A), up to 20 characters.
+	Destination string
+	// ICAO is the aircraft's 24-bit ICAO address as six hexadecimal digits
+	// (lower case, e.g. "a1b2c3"); "" when the aircraft has no ADS-B
+	// transponder. ADS-B receivers hear only aircraft that have one.
+	ICAO string
 
 	// AISOff lists the intervals of scene time in which the vessel's AIS is
 	// silent (switched off): no report is published while radars still see
@@ -168,7 +264,11 @@ type Behaviour struct {
 // Scene is a scripted scene: sensors, targets, interceptor assets, and the
 // behaviours it scripts.
 type Scene struct {
-	Name       string        // scene name
+	Name string // scene name
+	// Region is the config region the scene replays against
+	// (config.BuiltinRegion): "rio-grande", "tijuana", "juan-de-fuca"; ""
+	// for none in particular.
+	Region     string
 	Start      time.Time     // scene start (UTC)
 	Duration   time.Duration // length of the scripted part; the stream goes on after it
 	Sensors    []Sensor      // sensors, in tie-break order
@@ -232,6 +332,7 @@ type TruthState struct {
 	ID        string    // Target.ID
 	Class     Class     // Target.Class
 	MMSI      uint32    // Target.MMSI (0: no AIS)
+	ICAO      string    // Target.ICAO ("": no ADS-B)
 	Time      time.Time // the time of the state
 	Pos       LLA       // true position
 	SpeedMps  float64   // ground speed, m/s
@@ -246,108 +347,207 @@ var (
 	ErrNoSensors = errors.New("sim: scene has no sensors")
 )
 
+// locError is a validation error with the scene list and index it is about
+// ("targets", 3), so that LoadScene can name the line.
+type locError struct {
+	list string
+	idx  int
+	err  error
+}
+
+func (e *locError) Error() string { return e.err.Error() }
+func (e *locError) Unwrap() error { return e.err }
+
+// at attaches a scene list and index to a validation error.
+func at(list string, idx int, format string, args ...any) error {
+	return &locError{list: list, idx: idx, err: fmt.Errorf(format, args...)}
+}
+
 // Validate checks that the scene can be generated: unique ids, periods of
-// at least a millisecond, positive ranges, sensible probabilities and legs.
+// at least a millisecond, positive ranges, sensible probabilities and legs,
+// formats that fit the sensor kinds, AIS classes, ICAO addresses.
 func (s *Scene) Validate() error {
 	if len(s.Sensors) == 0 {
 		return ErrNoSensors
 	}
 	ids := map[string]bool{}
 	scanning := false
-	for _, sn := range s.Sensors {
-		if sn.ID == "" || ids["s:"+sn.ID] {
-			return fmt.Errorf("sim: sensor id %q empty or repeated", sn.ID)
+	for i, sn := range s.Sensors {
+		if !topicLevel(sn.ID) || ids["s:"+sn.ID] {
+			return at("sensors", i, "sim: sensor id %q empty, repeated or not a topic level", sn.ID)
 		}
 		ids["s:"+sn.ID] = true
+		switch f := sn.format(); {
+		case f == FormatJSON && sn.Kind != KindADSB,
+			f == FormatNMEA && sn.Kind == KindAIS,
+			f == FormatSBS && sn.Kind == KindADSB:
+		default:
+			return at("sensors", i, "sim: sensor %s: format %q does not fit kind %q (json: all but adsb; nmea: ais; sbs: adsb)", sn.ID, sn.Format, sn.Kind)
+		}
+		if sn.format() == FormatNMEA && strings.ContainsAny(sn.ID, ",*\\") {
+			return at("sensors", i, "sim: sensor %s: an NMEA tag block source cannot hold ',', '*' or '\\'", sn.ID)
+		}
+		periodOK := sn.Period >= time.Millisecond
 		switch sn.Kind {
 		case KindAircraft, KindAerostat, KindRadar:
 			scanning = true
 			if sn.Kind == KindAircraft && (sn.Orbit == nil || sn.Orbit.RadiusM <= 0) {
-				return fmt.Errorf("sim: sensor %s: aircraft needs an orbit", sn.ID)
+				return at("sensors", i, "sim: sensor %s: aircraft needs an orbit", sn.ID)
 			}
 		case KindAIS:
-			if sn.SlowPeriod <= 0 {
-				return fmt.Errorf("sim: sensor %s: AIS needs a slow period", sn.ID)
+			switch {
+			case sn.format() == FormatNMEA && (sn.Period != 0 || sn.SlowPeriod != 0):
+				return at("sensors", i, "sim: sensor %s: an NMEA AIS gateway forwards every transmission: no period or slow period", sn.ID)
+			case sn.Period == 0 && sn.SlowPeriod != 0:
+				return at("sensors", i, "sim: sensor %s: AIS slow period without a period", sn.ID)
+			case sn.Period != 0 && sn.SlowPeriod < time.Millisecond:
+				return at("sensors", i, "sim: sensor %s: a throttled AIS gateway needs a slow period", sn.ID)
 			}
+			periodOK = sn.Period == 0 || periodOK
+		case KindADSB:
 		default:
-			return fmt.Errorf("sim: sensor %s: unknown kind %q", sn.ID, sn.Kind)
+			return at("sensors", i, "sim: sensor %s: unknown kind %q", sn.ID, sn.Kind)
 		}
-		if sn.Period < time.Millisecond || sn.Phase < 0 || !(sn.RangeM > 0) {
-			return fmt.Errorf("sim: sensor %s: period, phase or range out of bounds", sn.ID)
+		if !periodOK || sn.Phase < 0 || !(sn.RangeM > 0) {
+			return at("sensors", i, "sim: sensor %s: period, phase or range out of bounds", sn.ID)
 		}
 		for _, p := range []float64{sn.PdSurface, sn.PdAir} {
 			if !(p >= 0 && p <= 1) {
-				return fmt.Errorf("sim: sensor %s: probability of detection outside [0,1]", sn.ID)
+				return at("sensors", i, "sim: sensor %s: probability of detection outside [0,1]", sn.ID)
 			}
 		}
 		if !(sn.ClutterMean >= 0 && sn.ClutterMean < 500) {
-			return fmt.Errorf("sim: sensor %s: clutter mean outside [0,500)", sn.ID)
+			return at("sensors", i, "sim: sensor %s: clutter mean outside [0,500)", sn.ID)
+		}
+		if !(sn.SigmaPosM >= 0 && sn.SigmaPosM < 10000) {
+			return at("sensors", i, "sim: sensor %s: position noise outside [0,10000) m", sn.ID)
 		}
 	}
 	if !scanning {
 		return fmt.Errorf("sim: scene needs at least one radar, aerostat or aircraft sensor")
 	}
-	for _, t := range s.Targets {
+	for i, t := range s.Targets {
 		if t.ID == "" || ids["t:"+t.ID] {
-			return fmt.Errorf("sim: target id %q empty or repeated", t.ID)
+			return at("targets", i, "sim: target id %q empty or repeated", t.ID)
 		}
 		ids["t:"+t.ID] = true
 		if t.Class != ClassSurface && t.Class != ClassAir {
-			return fmt.Errorf("sim: target %s: unknown class %q", t.ID, t.Class)
+			return at("targets", i, "sim: target %s: unknown class %q", t.ID, t.Class)
+		}
+		if !validLLA(t.Start) {
+			return at("targets", i, "sim: target %s: start position out of range", t.ID)
 		}
 		if err := checkPath(t.SpeedMps, t.Legs, math.Inf(1)); err != nil {
-			return fmt.Errorf("sim: target %s: %w", t.ID, err)
+			return at("targets", i, "sim: target %s: %w", t.ID, err)
 		}
 		if t.MMSI == 0 && (len(t.AISOff) > 0 || t.AISOffsetM != [2]float64{}) {
-			return fmt.Errorf("sim: target %s: AIS silences or offset without an MMSI", t.ID)
+			return at("targets", i, "sim: target %s: AIS silences or offset without an MMSI", t.ID)
+		}
+		if t.MMSI > 999999999 {
+			return at("targets", i, "sim: target %s: MMSI %d has more than 9 digits", t.ID, t.MMSI)
 		}
 		for _, iv := range t.AISOff {
 			if iv.From < 0 || (iv.To != 0 && iv.To <= iv.From) {
-				return fmt.Errorf("sim: target %s: AIS-off interval %v–%v out of order", t.ID, iv.From, iv.To)
+				return at("targets", i, "sim: target %s: AIS-off interval %v–%v out of order", t.ID, iv.From, iv.To)
 			}
 		}
 		for _, o := range t.AISOffsetM {
 			if !(math.Abs(o) <= 100000) {
-				return fmt.Errorf("sim: target %s: AIS offset beyond 100 km", t.ID)
+				return at("targets", i, "sim: target %s: AIS offset beyond 100 km", t.ID)
 			}
 		}
+		if t.AISClass != "" && t.AISClass != AISClassA && t.AISClass != AISClassB {
+			return at("targets", i, "sim: target %s: AIS class %q is not A or B", t.ID, t.AISClass)
+		}
+		if len(t.Callsign) > 8 || len(t.Destination) > 20 || len(t.Name) > 20 ||
+			!aisText(t.Callsign) || !aisText(t.Destination) || !aisText(t.Name) {
+			return at("targets", i, "sim: target %s: name (20), call sign (8) or destination (20) too long, "+
+				"or not upper-case AIS text", t.ID)
+		}
+		if !(t.LengthM >= 0 && t.LengthM <= 1000 && t.BeamM >= 0 && t.BeamM <= 120) {
+			return at("targets", i, "sim: target %s: dimensions out of range", t.ID)
+		}
+		if t.ICAO != "" && (t.Class != ClassAir || !validICAO(t.ICAO)) {
+			return at("targets", i, "sim: target %s: ICAO address %q is not six lower-case hex digits of an aircraft", t.ID, t.ICAO)
+		}
 	}
-	for _, a := range s.Assets {
+	for i, a := range s.Assets {
 		if !topicLevel(a.ID) || ids["a:"+a.ID] {
-			return fmt.Errorf("sim: asset id %q empty, repeated or not a topic level", a.ID)
+			return at("assets", i, "sim: asset id %q empty, repeated or not a topic level", a.ID)
 		}
 		ids["a:"+a.ID] = true
 		if !topicLevel(a.Agency) {
-			return fmt.Errorf("sim: asset %s: agency %q is not a topic level", a.ID, a.Agency)
+			return at("assets", i, "sim: asset %s: agency %q is not a topic level", a.ID, a.Agency)
 		}
 		switch a.Kind {
 		case AssetCutter, AssetBoat, AssetHelicopter, AssetAircraft:
 		default:
-			return fmt.Errorf("sim: asset %s: unknown kind %q", a.ID, a.Kind)
+			return at("assets", i, "sim: asset %s: unknown kind %q", a.ID, a.Kind)
 		}
 		if !(a.MaxSpeedMps > 0) || math.IsInf(a.MaxSpeedMps, 0) {
-			return fmt.Errorf("sim: asset %s: max speed must be positive", a.ID)
+			return at("assets", i, "sim: asset %s: max speed must be positive", a.ID)
 		}
 		if a.Period != 0 && a.Period < time.Millisecond {
-			return fmt.Errorf("sim: asset %s: period under a millisecond", a.ID)
+			return at("assets", i, "sim: asset %s: period under a millisecond", a.ID)
+		}
+		if !validLLA(a.Start) {
+			return at("assets", i, "sim: asset %s: start position out of range", a.ID)
 		}
 		if err := checkPath(a.SpeedMps, a.Legs, a.MaxSpeedMps); err != nil {
-			return fmt.Errorf("sim: asset %s: %w", a.ID, err)
+			return at("assets", i, "sim: asset %s: %w", a.ID, err)
 		}
 	}
 	scripted := map[string]bool{}
-	for _, b := range s.Behaviours {
+	for i, b := range s.Behaviours {
 		if !ids["t:"+b.Target] {
-			return fmt.Errorf("sim: behaviour %s names unknown target %q", b.Rule, b.Target)
+			return at("behaviours", i, "sim: behaviour %s names unknown target %q", b.Rule, b.Target)
+		}
+		if b.Partner != "" && (!ids["t:"+b.Partner] || b.Partner == b.Target) {
+			return at("behaviours", i, "sim: behaviour %s on %s names unknown partner %q", b.Rule, b.Target, b.Partner)
+		}
+		if b.After < 0 {
+			return at("behaviours", i, "sim: behaviour %s on %s: negative After", b.Rule, b.Target)
 		}
 		scripted[b.Target] = true
+		if b.Partner != "" {
+			scripted[b.Partner] = true
+		}
 	}
-	for _, id := range s.Legitimate {
+	for i, id := range s.Legitimate {
 		if !ids["t:"+id] || scripted[id] {
-			return fmt.Errorf("sim: legitimate target %q unknown or scripted to raise a behaviour", id)
+			return at("legitimate", i, "sim: legitimate target %q unknown or scripted to raise a behaviour", id)
 		}
 	}
 	return nil
+}
+
+// validLLA reports whether p is a finite position on the globe.
+func validLLA(p LLA) bool {
+	return p.Lat >= -90 && p.Lat <= 90 && p.Lon >= -180 && p.Lon <= 180 && !math.IsNaN(p.Alt) && !math.IsInf(p.Alt, 0)
+}
+
+// aisText reports whether s can be sent in AIS 6-bit text: upper-case
+// letters, digits, space and the usual punctuation.
+func aisText(s string) bool {
+	for _, c := range s {
+		if c < ' ' || c > '_' || c == '@' {
+			return false
+		}
+	}
+	return true
+}
+
+// validICAO reports whether s is six lower-case hexadecimal digits.
+func validICAO(s string) bool {
+	if len(s) != 6 {
+		return false
+	}
+	for _, c := range s {
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 // checkPath checks a target's or asset's speeds and legs: speeds in
@@ -468,7 +668,7 @@ func (p *path) truth(start time.Time, t time.Time) TruthState {
 	sc, cc := math.Sincos(c * deg)
 	return TruthState{
 		ID: p.tg.ID, Class: p.tg.Class, MMSI: p.tg.MMSI, Time: t, Pos: pos,
-		SpeedMps: v, CourseDeg: wrap360(c), VelE: v * sc, VelN: v * cc,
+		ICAO: p.tg.ICAO, SpeedMps: v, CourseDeg: wrap360(c), VelE: v * sc, VelN: v * cc,
 	}
 }
 

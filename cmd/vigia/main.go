@@ -37,6 +37,16 @@ commands:
   alerts -broker URL -agency AG [-verify KEY.pub] [-n N] [-for DUR] [-raw]
   alerts -in ALERTS.jsonl [-verify KEY.pub]
          tail one agency's alert stream (or read saved alerts), checking each signature
+  record -broker URL -topics FILTER[,FILTER…] -out REC [-rotate-size N] [-rotate-every DUR]
+         record live feeds (SPEC §7 recording, .gz to gzip)
+  replay -in REC [-speed X] [-broker URL] [-config FILE]
+         republish a recording at X× speed (0: as fast as possible)
+  replay -in REC -direct -out ALERTS.jsonl [-picture GEOJSON] [-config FILE]
+         the recording straight through the engine on a virtual clock (byte-identical output)
+  import -format nmea|sbs|asterix -sensor ID -in FILE -out REC [-start T]
+         turn a receiver's log into a recording, times reconstructed
+  sim    -scenario rio-grande|tijuana|juan-de-fuca|FILE.yaml -out REC [-truth CSV] [-seed N] [-for DUR]
+         generate a recorded multi-sensor scene, as its gateways would publish it, with its truth
   track  -detections CSV -scenario JSON -out CSV [-config FILE]
          run the engine on an evaluation scene (SPEC §8)
   eval   -tracks CSV -truth CSV [-json] [-plot FILE.svg]
@@ -60,6 +70,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return cmdCheck(args[1:], stdout, stderr)
 	case "alerts":
 		return cmdAlerts(ctx, args[1:], stdout, stderr)
+	case "record":
+		return cmdRecord(ctx, args[1:], stdout, stderr)
+	case "replay":
+		return cmdReplay(ctx, args[1:], stdout, stderr)
+	case "import":
+		return cmdImport(ctx, args[1:], stdout, stderr)
+	case "sim":
+		return cmdSim(ctx, args[1:], stdout, stderr)
 	case "track":
 		return cmdTrack(args[1:], stdout, stderr)
 	case "eval":
