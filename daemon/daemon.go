@@ -234,7 +234,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 	defer func() {
 		if d.brk != nil {
 			// Let local subscribers take the last alerts and the offline status first.
-			if !d.brk.Drain(2 * time.Second) {
+			if !d.brk.Drain(5 * time.Second) {
 				d.log.Warn("embedded broker closed with messages still unacknowledged by subscribers")
 			}
 			d.brk.Close()

@@ -39,6 +39,14 @@ var testKey = ed25519.NewKeyFromSeed(bytes.Repeat([]byte{7}, ed25519.SeedSize))
 // the messages would arrive over MQTT, and returns every alert revision in
 // order.
 func runScene(t testing.TB, s *sim.Scene, seed uint64, dur time.Duration) []alert.Alert {
+	revs, _ := runScenePicture(t, s, seed, dur)
+	return revs
+}
+
+// runScenePicture is runScene that also returns a summary of the final
+// picture: one line per confirmed track (id, class, identity, position to
+// 0.001°, speed to 1 m/s).
+func runScenePicture(t testing.TB, s *sim.Scene, seed uint64, dur time.Duration) ([]alert.Alert, []string) {
 	t.Helper()
 	c, err := config.BuiltinRegion(s.Region)
 	if err != nil {
@@ -72,7 +80,17 @@ func runScene(t testing.TB, s *sim.Scene, seed uint64, dur time.Duration) []aler
 	}
 	t.Logf("scene: %d messages, %d reports fused (%d detections), %d dropped; %d alert revisions", st.Messages, st.Reports,
 		st.Detections, st.Dropped, st.Alerts)
-	return revs
+	var pic []string
+	d := r.Daemon()
+	for _, p := range d.picture(d.engine.Now()) {
+		id := "-"
+		if p.Identity != nil {
+			id = fmt.Sprintf("mmsi=%d icao=%s", p.Identity.MMSI, p.Identity.ICAO)
+		}
+		pic = append(pic, fmt.Sprintf("%s %s %s at %.3f,%.3f %.0f m/s", p.ID, p.Class, id, p.Lat, p.Lon, p.SpeedMPS))
+	}
+	sort.Strings(pic)
+	return revs, pic
 }
 
 // firstRevisions groups revisions by alert id and finds the truth targets
@@ -132,12 +150,17 @@ func sceneBehaviours(t *testing.T, name string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	revs := runScene(t, s, 1, 75*time.Minute)
+	revs, pic := runScenePicture(t, s, 1, 75*time.Minute)
 	alerts := firstRevisions(t, s, revs)
 	var golden bytes.Buffer
+	fmt.Fprintf(&golden, "# alerts: first revision of each (time, rule, id, agencies, revisions, truth targets near it, summary)\n")
 	for _, sa := range alerts {
 		fmt.Fprintf(&golden, "%s %s %s to %s, %d revisions, near %v: %s\n", sa.a.FirstTime, sa.a.Rule, sa.a.ID,
 			strings.Join(sa.a.Agencies, "+"), sa.revs, sa.near, sa.a.Summary)
+	}
+	fmt.Fprintf(&golden, "# picture after 75 minutes: %d confirmed tracks\n", len(pic))
+	for _, l := range pic {
+		golden.WriteString(l + "\n")
 	}
 	path := filepath.Join("testdata", "scene-"+name+".golden")
 	if *update {
