@@ -433,7 +433,6 @@ func (m *Manager) zoneEntry(v *view, now time.Time, eng *fusion.Engine) cond {
 	return c
 }
 
-
 // coastApproach: fast and closing on a territorial sea it reaches within
 // the time to line, or a course that passes within the closest approach of
 // the coast within that time; tracks without cooperative identity, outside

@@ -37,16 +37,9 @@ var testKey = ed25519.NewKeyFromSeed(bytes.Repeat([]byte{7}, ed25519.SeedSize))
 // runScene feeds a simulated scene straight into the daemon's pipeline
 // (decode, reorder window, engine, rules, rendering) through a Replay, as
 // the messages would arrive over MQTT, and returns every alert revision in
-// order.
-func runScene(t testing.TB, s *sim.Scene, seed uint64, dur time.Duration) []alert.Alert {
-	revs, _ := runScenePicture(t, s, seed, dur)
-	return revs
-}
-
-// runScenePicture is runScene that also returns a summary of the final
-// picture: one line per confirmed track (id, class, identity, position to
-// 0.001°, speed to 1 m/s).
-func runScenePicture(t testing.TB, s *sim.Scene, seed uint64, dur time.Duration) ([]alert.Alert, []string) {
+// order and a summary of the final picture: one line per confirmed track
+// (id, class, identity, position to 0.001°, speed to 1 m/s).
+func runScene(t testing.TB, s *sim.Scene, seed uint64, dur time.Duration) ([]alert.Alert, []string) {
 	t.Helper()
 	c, err := config.BuiltinRegion(s.Region)
 	if err != nil {
@@ -150,7 +143,7 @@ func sceneBehaviours(t *testing.T, name string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	revs, pic := runScenePicture(t, s, 1, 75*time.Minute)
+	revs, pic := runScene(t, s, 1, 75*time.Minute)
 	alerts := firstRevisions(t, s, revs)
 	var golden bytes.Buffer
 	fmt.Fprintf(&golden, "# alerts: first revision of each (time, rule, id, agencies, revisions, truth targets near it, summary)\n")
