@@ -113,23 +113,37 @@ func denseScans(n, clutter int, dur time.Duration) (msgs [][]byte, times []time.
 }
 
 // BenchmarkReplayDirect is the direct replay's throughput: decode (JSON),
-// checks, reorder window, engine and all nine rules, on busy radar pictures
+// checks, reorder window, engine and all nine rules (and, for comparison,
+// with every rule off), on busy radar pictures
 // of 5 minutes (2.5 s scans): 100 targets in heavy sea clutter (200 false
 // plots a scan), and 1,000 targets — all dark, so every one of them holds
 // alerts — in light clutter (20). Rules run on confirmed tracks every
 // second, so their share grows with the number of targets.
 func BenchmarkReplayDirect(b *testing.B) {
 	for _, sc := range []struct{ targets, clutter int }{{100, 200}, {1000, 20}} {
-		b.Run(fmt.Sprintf("targets=%d/clutter=%d", sc.targets, sc.clutter), func(b *testing.B) {
-			benchReplay(b, sc.targets, sc.clutter)
-		})
+		for _, rules := range []bool{true, false} {
+			b.Run(fmt.Sprintf("targets=%d/clutter=%d/rules=%v", sc.targets, sc.clutter, rules), func(b *testing.B) {
+				benchReplay(b, sc.targets, sc.clutter, rules)
+			})
+		}
 	}
 }
 
-func benchReplay(b *testing.B, targets, clutter int) {
+func benchReplay(b *testing.B, targets, clutter int, rules bool) {
 	msgs, times, dets := denseScans(targets, clutter, 5*time.Minute)
 	c, err := config.Builtin()
 	if err != nil {
+		b.Fatal(err)
+	}
+	if !rules { // the engine's share: every rule off
+		r := &c.Rules
+		for _, e := range []**bool{&r.DarkVessel.Enabled, &r.IdentityMismatch.Enabled, &r.GoFast.Enabled, &r.ZoneEntry.Enabled,
+			&r.CoastApproach.Enabled, &r.Rendezvous.Enabled, &r.Loitering.Enabled, &r.AISGap.Enabled, &r.LowSlowAircraft.Enabled} {
+			off := false
+			*e = &off
+		}
+	}
+	if _, err := geo.DefaultZones(); err != nil { // built once per process, not part of a replay
 		b.Fatal(err)
 	}
 	topic := c.TopicPrefix + "obs/radar/radar-brownsville"
