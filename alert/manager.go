@@ -510,3 +510,23 @@ func (m *Manager) Ack(agency, id string, rev int, by string, now time.Time) ([]D
 	e.a.Time = fmtTime(now)
 	return m.deliver(e), nil
 }
+
+// Shared is the last revision of an alert with every agency that has
+// received it (its audience: routed now or earlier, down to the clear).
+type Shared struct {
+	Alert    Alert
+	Audience []string
+}
+
+// SharedAlerts returns the last revision of every alert the manager keeps,
+// ordered by id, with its audience.
+func (m *Manager) SharedAlerts() []Shared {
+	out := make([]Shared, 0, len(m.byID))
+	for _, id := range slices.Sorted(maps.Keys(m.byID)) {
+		e := m.byID[id]
+		a := e.a
+		a.Acks = slices.Clone(a.Acks)
+		out = append(out, Shared{Alert: a, Audience: slices.Sorted(maps.Keys(e.sentTo))})
+	}
+	return out
+}

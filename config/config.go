@@ -93,6 +93,21 @@ type Broker struct {
 type HTTP struct {
 	// Listen is the address to serve on; empty turns the endpoint off.
 	Listen string `yaml:"listen"`
+	// Tokens grant access to the web picture and the API: an agency's token
+	// sees only that agency's alerts and their tracks; an admin token sees
+	// all. With no tokens the picture is open to anyone who reaches it (as
+	// an admin): for the demo on loopback only.
+	Tokens []Token `yaml:"tokens"`
+}
+
+// Token is one bearer token of the HTTP API.
+type Token struct {
+	// Token is the secret, sent as "Authorization: Bearer TOKEN" or ?token=TOKEN.
+	Token string `yaml:"token"`
+	// Agency is the agency whose operators use it (empty for an admin token).
+	Agency string `yaml:"agency"`
+	// Admin sees every agency's alerts.
+	Admin bool `yaml:"admin"`
 }
 
 // Ingest bounds what is accepted from gateways.

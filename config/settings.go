@@ -57,7 +57,7 @@ func (c *Config) walk(v reflect.Value, path string, out *[]Setting) {
 		}
 	default:
 		val := fmt.Sprint(v.Interface())
-		if strings.HasSuffix(path, "password") && val != "" {
+		if (strings.HasSuffix(path, "password") || strings.HasSuffix(path, ".token")) && val != "" {
 			val = "(set)"
 		}
 		c.leaf(path, val, out)

@@ -161,6 +161,24 @@ func (c *Config) validate() error {
 		}
 	}
 
+	seen := map[string]bool{}
+	for i, tk := range c.HTTP.Tokens {
+		p := fmt.Sprintf("http.tokens[%d]", i)
+		switch {
+		case len(tk.Token) < 16:
+			v.fail(p+".token", "a token must be at least 16 characters")
+		case seen[tk.Token]:
+			v.fail(p+".token", "token given twice")
+		}
+		seen[tk.Token] = true
+		if tk.Admin == (tk.Agency != "") {
+			v.fail(p, "a token is either an agency's (agency: ID) or an admin's (admin: true)")
+		} else if tk.Agency != "" {
+			if _, ok := c.AgencyByID(tk.Agency); !ok {
+				v.fail(p+".agency", "agency %q is not configured under agencies", tk.Agency)
+			}
+		}
+	}
 	v.sensors()
 	v.agencies()
 	v.assets()

@@ -71,6 +71,9 @@ func (l *loop) control(in inbound) bool {
 		}
 		d.metrics.acks.WithLabelValues(parts[1]).Inc()
 		l.send(ds)
+		if d.api != nil && !d.engine.Now().IsZero() {
+			d.api.publish(d.engine.Now()) // the acknowledged revision shows at once
+		}
 		return true
 	}
 	return false

@@ -92,6 +92,7 @@ type Daemon struct {
 	queue   chan inbound
 	alerts  chan outMsg
 	sink    func(outMsg) // offline (Replay): rendered alerts go here instead of to alerts
+	api     *api         // the HTTP API's snapshots and streams; nil without http.listen
 	closing atomic.Bool
 
 	brk       *broker.Broker
@@ -178,6 +179,7 @@ func New(cfg *config.Config, opts Options) (*Daemon, error) {
 		}
 	}
 	if cfg.HTTP.Listen != "" {
+		d.api = newAPI(d)
 		if d.httpLn, err = net.Listen("tcp", cfg.HTTP.Listen); err != nil {
 			return nil, fmt.Errorf("http: listen on %s: %w", cfg.HTTP.Listen, err)
 		}
@@ -348,6 +350,9 @@ func (d *Daemon) onMessage(_ paho.Client, m paho.Message) {
 func (d *Daemon) httpServer() *http.Server {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", promhttp.HandlerFor(d.metrics.reg, promhttp.HandlerOpts{}))
+	if d.api != nil {
+		d.api.routes(mux)
+	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Write([]byte("ok\n"))
 	})

@@ -110,6 +110,9 @@ func (l *loop) accept(in inbound) {
 		return
 	}
 	d.metrics.received.WithLabelValues(sensor).Inc()
+	if d.api != nil {
+		d.api.received(sensor, in.received)
+	}
 	dec := d.decoders[sensor]
 	var errs []error
 	l.reports, errs = dec.Decode(l.reports[:0], in.payload, in.received)
@@ -234,6 +237,9 @@ func (l *loop) evaluate(now time.Time) {
 		d.manager.ForgetBefore(now.Add(-time.Hour))
 	}
 	l.countTracks()
+	if d.api != nil {
+		d.api.publish(now)
+	}
 	if iv := d.cfg.Tracker.TracksInterval; iv > 0 && now.Sub(l.lastPic) >= iv {
 		l.lastPic = now
 		d.publishPicture(now)
@@ -270,6 +276,18 @@ func (l *loop) apply(rep *sensors.Report) {
 }
 
 func (l *loop) send(ds []alert.Delivery) {
+	if l.d.api != nil {
+		// Each revision once to the streams, with every agency it went to.
+		for i := 0; i < len(ds); {
+			j := i
+			var audience []string
+			for ; j < len(ds) && ds[j].Alert == ds[i].Alert; j++ {
+				audience = append(audience, ds[j].Agency)
+			}
+			l.d.api.alertRevision(ds[i].Alert, audience, ds[i].Payload)
+			i = j
+		}
+	}
 	for _, dl := range ds {
 		for _, m := range l.render(dl) {
 			if l.d.sink != nil {
@@ -297,6 +315,9 @@ func (l *loop) countTracks() {
 // drop counts a dropped report and logs it (at most once per log interval per sensor and reason).
 func (d *Daemon) drop(sensor, reason string, err error) {
 	d.stats.dropped.Add(1)
+	if d.api != nil {
+		d.api.dropped(sensor, reason)
+	}
 	d.metrics.dropped.WithLabelValues(sensor, reason).Inc()
 	d.logDrop(sensor, reason, err)
 }

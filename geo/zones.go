@@ -656,3 +656,27 @@ func (z *Zones) Boundaries() []Boundary {
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
 }
+
+// DefaultZonesGeoJSON returns the built-in zone set as one GeoJSON
+// FeatureCollection, for maps: the territorial seas, contiguous zones and
+// EEZs, the boundary lines and coastlines, and the ports and anchorages (the
+// land mask is left out: a map has its own land). The features and their
+// properties are those of the embedded files (see zonedata/README.md).
+func DefaultZonesGeoJSON() ([]byte, error) {
+	var features []json.RawMessage
+	for _, name := range embeddedFiles {
+		if name == "zonedata/land.geojson" {
+			continue
+		}
+		data, err := zoneFS.ReadFile(name)
+		if err != nil {
+			return nil, fmt.Errorf("geo: embedded zones %s: %w", name, err)
+		}
+		var fc geoJSONCollection
+		if err := json.Unmarshal(data, &fc); err != nil {
+			return nil, fmt.Errorf("geo: embedded zones %s: %w", name, err)
+		}
+		features = append(features, fc.Features...)
+	}
+	return json.Marshal(geoJSONCollection{Type: "FeatureCollection", Features: features})
+}

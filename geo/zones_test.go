@@ -1,6 +1,8 @@
 package geo
 
 import (
+	"encoding/json"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -265,4 +267,33 @@ func BenchmarkZonesAt(b *testing.B) {
 	}
 	_ = sink
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "points/s")
+}
+
+// The map export holds the zones, lines and areas, not the land mask.
+func TestDefaultZonesGeoJSON(t *testing.T) {
+	b, err := DefaultZonesGeoJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fc struct {
+		Type     string `json:"type"`
+		Features []struct {
+			Properties map[string]any `json:"properties"`
+		} `json:"features"`
+	}
+	if err := json.Unmarshal(b, &fc); err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]int{}
+	for _, f := range fc.Features {
+		kinds[fmt.Sprint(f.Properties["zone"])]++
+	}
+	for _, k := range []string{"territorial_sea", "contiguous_zone", "eez", "boundary", "port", "anchorage"} {
+		if kinds[k] == 0 {
+			t.Errorf("no %s feature (%v)", k, kinds)
+		}
+	}
+	if fc.Type != "FeatureCollection" || kinds["land"] != 0 {
+		t.Errorf("type %q, %d land features", fc.Type, kinds["land"])
+	}
 }
