@@ -388,14 +388,6 @@ func (a *api) ack(w http.ResponseWriter, r *http.Request, who principal) {
 	if who.admin {
 		agency = req.Agency
 	}
-	if agency == "" || strings.TrimSpace(req.By) == "" || req.ID == "" || req.Rev < 1 {
-		apiError(w, http.StatusBadRequest, "an acknowledgement needs id, rev, by (and agency, for an admin)")
-		return
-	}
-	if _, ok := a.d.cfg.AgencyByID(agency); !ok {
-		apiError(w, http.StatusBadRequest, "unknown agency %q", agency)
-		return
-	}
 	s := a.current()
 	var found *alert.Shared
 	if s != nil {
@@ -404,6 +396,17 @@ func (a *api) ack(w http.ResponseWriter, r *http.Request, who principal) {
 				found = &s.alerts[i]
 			}
 		}
+	}
+	if who.admin && agency == "" && found != nil && len(found.Audience) > 0 {
+		agency = found.Audience[0] // an admin who names no agency acknowledges for the first that has it
+	}
+	if agency == "" || strings.TrimSpace(req.By) == "" || req.ID == "" || req.Rev < 1 {
+		apiError(w, http.StatusBadRequest, "an acknowledgement needs id, rev, by (and agency, for an admin)")
+		return
+	}
+	if _, ok := a.d.cfg.AgencyByID(agency); !ok {
+		apiError(w, http.StatusBadRequest, "unknown agency %q", agency)
+		return
 	}
 	if found == nil || !slices.Contains(found.Audience, agency) || (!who.admin && !who.sees(found.Audience)) {
 		apiError(w, http.StatusNotFound, "no alert %q for %s", req.ID, agency)

@@ -38,6 +38,7 @@ import (
 	"github.com/vigia-project/vigia/geo"
 	"github.com/vigia-project/vigia/sensors"
 	"github.com/vigia-project/vigia/sign"
+	"github.com/vigia-project/vigia/web"
 )
 
 // Clock tells the daemon the time. Live daemons use the wall clock; the demo
@@ -352,6 +353,7 @@ func (d *Daemon) httpServer() *http.Server {
 	mux.Handle("GET /metrics", promhttp.HandlerFor(d.metrics.reg, promhttp.HandlerOpts{}))
 	if d.api != nil {
 		d.api.routes(mux)
+		mux.Handle("/", web.Handler())
 	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Write([]byte("ok\n"))

@@ -113,7 +113,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			kp, d.BrokerURL(), kp)
 	}
 	if a := d.HTTPAddr(); a != "" {
-		fmt.Fprintf(stdout, "  metrics: http://%s/metrics\n", a)
+		fmt.Fprintf(stdout, "  web picture: http://%s/ (API under /api/, metrics at /metrics)\n", a)
 	}
 	var published int64
 	err = sim.Drive(runCtx, gen, clock.Now, *speed, func(m sim.Message) error {
