@@ -130,6 +130,7 @@ func TestAPIAgencyAccess(t *testing.T) {
 		r.publishAndWait(t, gw, radarCfg.Topic, radarCfg.ID, payload)
 		if k == 5 {
 			received0 = metric(t, base, `vigia_reports_received_total{sensor="radar-brownsville"}`)
+			r.publishAndWait(t, gw, radarCfg.Topic, radarCfg.ID, []byte(`{"sensor":"radar-brownsville","time":`)) // torn
 		}
 	}
 	r.clock.Set(t0.Add(40*step + 3*time.Second))
@@ -255,7 +256,8 @@ func TestAPIAgencyAccess(t *testing.T) {
 	}
 	var sens []map[string]any
 	apiGet(t, base, "/api/sensors", tokUSCG, &sens)
-	if len(sens) == 0 || sens[0]["id"] != "radar-brownsville" || sens[0]["received"].(float64) < 41 {
+	if len(sens) == 0 || sens[0]["id"] != "radar-brownsville" || sens[0]["received"].(float64) < 42 ||
+		sens[0]["dropped"].(map[string]any)["malformed"] != 1.0 {
 		t.Errorf("sensors: %v", sens)
 	}
 
