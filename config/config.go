@@ -124,6 +124,12 @@ type Ingest struct {
 	ReorderWindow time.Duration `yaml:"reorder_window"`
 	// LogInterval limits drop logging to one line per (sensor, reason) per interval.
 	LogInterval time.Duration `yaml:"log_interval"`
+	// SensorRate is the most messages per second one sensor's topic may bring
+	// (a token bucket; more are dropped as rate_limited before they reach the
+	// engine's queue), so that a flooding gateway cannot starve the others.
+	SensorRate float64 `yaml:"sensor_rate"`
+	// SensorBurst is how many messages above the rate a sensor may bring at once.
+	SensorBurst int `yaml:"sensor_burst"`
 }
 
 // ClassValues holds one value per target class.
@@ -400,6 +406,8 @@ type Sensor struct {
 	Pd float64 `yaml:"pd"`
 	// Class is the class of what the sensor sees when a detection does not say (surface, air, unknown).
 	Class string `yaml:"class"`
+	// MaxRate overrides ingest.sensor_rate for this sensor (messages/s; 0: the ingest default).
+	MaxRate float64 `yaml:"max_rate"`
 	// MaxPast and MaxFuture override ingest.max_past / max_future for this sensor:
 	// its clock-offset tolerance (0: the ingest values).
 	MaxPast   time.Duration `yaml:"max_past"`

@@ -26,6 +26,8 @@ func (c *Config) applyDefaults() {
 	setD(&in.MaxFuture, 30*time.Second)
 	setD(&in.ReorderWindow, time.Second)
 	setD(&in.LogInterval, time.Minute)
+	setF(&in.SensorRate, 1000)
+	setI(&in.SensorBurst, 2000)
 
 	t := &c.Tracker
 	setF(&t.GateChi2, 18.4)

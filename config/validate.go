@@ -75,6 +75,8 @@ func (c *Config) validate() error {
 	v.positive("ingest.max_future", c.Ingest.MaxFuture.Seconds())
 	v.positive("ingest.reorder_window", c.Ingest.ReorderWindow.Seconds())
 	v.positive("ingest.log_interval", c.Ingest.LogInterval.Seconds())
+	v.positive("ingest.sensor_rate", c.Ingest.SensorRate)
+	v.positive("ingest.sensor_burst", float64(c.Ingest.SensorBurst))
 
 	t := c.Tracker
 	v.positive("tracker.gate_chi2", t.GateChi2)
@@ -205,6 +207,9 @@ func (v *validator) sensors() {
 		ids[s.ID] = true
 		v.oneOf(p+".kind", s.Kind, sensorKinds)
 		v.oneOf(p+".format", s.Format, sensorFormats)
+		if s.MaxRate < 0 || math.IsNaN(s.MaxRate) {
+			v.fail(p+".max_rate", "must not be negative, got %v", s.MaxRate)
+		}
 		if strings.ContainsAny(s.Topic, "+#") {
 			v.fail(p+".topic", "%q must be a topic, not a filter", s.Topic)
 		} else if other, dup := topics[s.Topic]; dup {

@@ -39,6 +39,8 @@ import (
 	"github.com/vigia-project/vigia/sensors"
 	"github.com/vigia-project/vigia/sign"
 	"github.com/vigia-project/vigia/web"
+
+	"golang.org/x/time/rate"
 )
 
 // Clock tells the daemon the time. Live daemons use the wall clock; the demo
@@ -85,7 +87,8 @@ type Daemon struct {
 
 	engine  *fusion.Engine
 	manager *alert.Manager
-	topics  map[string]string // observation topic → sensor id
+	topics  map[string]string        // observation topic → sensor id
+	limits  map[string]*rate.Limiter // by sensor: a flooding gateway is throttled before the queue
 	// decoders and sensorCfg are by sensor id.
 	decoders  map[string]sensors.Decoder
 	sensorCfg map[string]*config.Sensor
@@ -171,9 +174,15 @@ func New(cfg *config.Config, opts Options) (*Daemon, error) {
 	ap.Sign = func(b []byte) ([]byte, error) { return sign.Sign(key, b) }
 	d.manager = alert.NewManager(ap, zones, geo.DefaultPlaces(), d.log)
 	d.decoders, d.sensorCfg = map[string]sensors.Decoder{}, map[string]*config.Sensor{}
+	d.limits = map[string]*rate.Limiter{}
 	for i := range cfg.Sensors {
 		s := &cfg.Sensors[i]
 		d.topics[s.Topic] = s.ID
+		r := cfg.Ingest.SensorRate
+		if s.MaxRate > 0 {
+			r = s.MaxRate
+		}
+		d.limits[s.ID] = rate.NewLimiter(rate.Limit(r), cfg.Ingest.SensorBurst)
 		d.sensorCfg[s.ID] = s
 		if d.decoders[s.ID], err = newDecoder(s, cfg.Ingest); err != nil {
 			return nil, fmt.Errorf("sensor %q: %w", s.ID, err)
@@ -339,6 +348,11 @@ func (d *Daemon) onMessage(_ paho.Client, m paho.Message) {
 	in := inbound{topic: m.Topic(), payload: m.Payload(), received: d.clock.Now()}
 	if d.closing.Load() {
 		d.drop(d.topics[in.topic], "shutting_down", nil)
+		return
+	}
+	if sensor, ok := d.topics[in.topic]; ok && !d.limits[sensor].Allow() {
+		// Wall-clock rate, whatever the daemon's clock: it protects the process.
+		d.drop(sensor, "rate_limited", nil)
 		return
 	}
 	select {
