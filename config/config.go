@@ -34,6 +34,10 @@ type Config struct {
 	Sharing Sharing `yaml:"sharing"`
 	// Signing is the key alerts are signed with.
 	Signing Signing `yaml:"signing"`
+	// StateDir holds what must survive a restart: the alert journal and the
+	// MQTT session store. Empty: $XDG_STATE_HOME/vigia/{instance} (by default
+	// ~/.local/state/vigia/{instance}).
+	StateDir string `yaml:"state_dir"`
 	// Zones names the maritime zone polygons; empty means the built-in set.
 	Zones Zones `yaml:"zones"`
 	// Sensors are the gateways this instance listens to.
@@ -340,6 +344,23 @@ func (c *Config) KeyPath() (string, error) {
 		return "", fmt.Errorf("signing key: no key_file set and no user config directory: %w", err)
 	}
 	return filepath.Join(dir, "vigia", c.Instance+"-ed25519.pem"), nil
+}
+
+// StatePath returns the state directory in force: StateDir, or the default
+// under the user's state directory.
+func (c *Config) StatePath() (string, error) {
+	if c.StateDir != "" {
+		return c.StateDir, nil
+	}
+	base := os.Getenv("XDG_STATE_HOME")
+	if base == "" {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return "", fmt.Errorf("state: no state_dir set and no home directory: %w", err)
+		}
+		base = filepath.Join(home, ".local", "state")
+	}
+	return filepath.Join(base, "vigia", c.Instance), nil
 }
 
 // Signing is the instance's Ed25519 alert signing key.

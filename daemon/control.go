@@ -135,6 +135,7 @@ type outMsg struct {
 	alert   *alert.Alert
 	payload []byte
 	json    []byte // the revision's signed JSON, whatever the format of payload
+	seq     uint64 // its journal record (0: not journaled)
 }
 
 // capRefs remembers, per alert, the CAP reference of the revision last

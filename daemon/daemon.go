@@ -23,6 +23,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -36,6 +37,7 @@ import (
 	"github.com/vigia-project/vigia/config"
 	"github.com/vigia-project/vigia/fusion"
 	"github.com/vigia-project/vigia/geo"
+	"github.com/vigia-project/vigia/journal"
 	"github.com/vigia-project/vigia/sensors"
 	"github.com/vigia-project/vigia/sign"
 	"github.com/vigia-project/vigia/web"
@@ -75,6 +77,9 @@ type Options struct {
 	FlushTimeout time.Duration
 	// SigningKey signs alerts; nil loads (or creates) the configured key file.
 	SigningKey ed25519.PrivateKey
+	// NoState keeps nothing on disk: no alert journal, a clean MQTT session
+	// (the offline Replay).
+	NoState bool
 }
 
 // Daemon is one Vigia instance.
@@ -93,11 +98,15 @@ type Daemon struct {
 	decoders  map[string]sensors.Decoder
 	sensorCfg map[string]*config.Sensor
 
-	queue   chan inbound
-	alerts  chan outMsg
-	sink    func(outMsg) // offline (Replay): rendered alerts go here instead of to alerts
-	api     *api         // the HTTP API's snapshots and streams; nil without http.listen
-	closing atomic.Bool
+	queue  chan inbound
+	alerts chan outMsg
+	sink   func(outMsg) // offline (Replay): rendered alerts go here instead of to alerts
+	api    *api         // the HTTP API's snapshots and streams; nil without http.listen
+	// stateDir holds the journal and the MQTT session store ("" offline).
+	stateDir  string
+	journal   *journal.Journal
+	recovered []outMsg // journaled by an earlier run, not acknowledged: published first
+	closing   atomic.Bool
 
 	brk       *broker.Broker
 	brokerURL string
@@ -172,6 +181,29 @@ func New(cfg *config.Config, opts Options) (*Daemon, error) {
 			"key_id", sign.KeyID(key.Public().(ed25519.PublicKey)))
 	}
 	ap.Sign = func(b []byte) ([]byte, error) { return sign.Sign(key, b) }
+	if !opts.NoState {
+		if d.stateDir, err = cfg.StatePath(); err != nil {
+			return nil, err
+		}
+		if d.journal, err = journal.Open(filepath.Join(d.stateDir, "journal.db")); err != nil {
+			return nil, err
+		}
+		pending, err := d.journal.Pending()
+		if err != nil {
+			d.journal.Close()
+			return nil, err
+		}
+		for _, r := range pending {
+			d.recovered = append(d.recovered, outMsg{topic: r.Topic, agency: r.Agency, payload: r.Payload, seq: r.Seq,
+				alert: &alert.Alert{ID: r.ID, Rev: r.Rev, Rule: r.Rule, State: r.State}})
+		}
+		if len(pending) > 0 {
+			d.log.Warn("alerts journaled but never acknowledged by the broker: publishing them again", "count", len(pending),
+				"journal", filepath.Join(d.stateDir, "journal.db"))
+		}
+		d.metrics.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "vigia_journal_pending",
+			Help: "Alert messages journaled and not yet acknowledged by the broker."}, func() float64 { return float64(d.journal.Len()) }))
+	}
 	d.manager = alert.NewManager(ap, zones, geo.DefaultPlaces(), d.log)
 	d.decoders, d.sensorCfg = map[string]sensors.Decoder{}, map[string]*config.Sensor{}
 	d.limits = map[string]*rate.Limiter{}
@@ -287,8 +319,15 @@ func (d *Daemon) Run(ctx context.Context) error {
 		cancel()
 	}
 	wg.Wait()
+	pending := 0
+	if d.journal != nil {
+		pending = d.journal.Len()
+		if err := d.journal.Close(); err != nil {
+			d.log.Error("journal not closed cleanly", "err", err)
+		}
+	}
 	r, dr, a := d.Counts()
-	d.log.Info("stopped", "reports", r, "dropped", dr, "alert_revisions", a)
+	d.log.Info("stopped", "reports", r, "dropped", dr, "alert_revisions", a, "journal_pending", pending)
 	return nil
 }
 
@@ -305,8 +344,17 @@ func (d *Daemon) clientOptions() *paho.ClientOptions {
 		SetKeepAlive(b.KeepAlive).SetConnectTimeout(b.ConnectTimeout).
 		SetConnectRetry(true).SetConnectRetryInterval(time.Second).
 		SetAutoReconnect(true).SetMaxReconnectInterval(10*time.Second).
-		SetOrderMatters(true).SetCleanSession(true).
+		SetOrderMatters(true).SetCleanSession(d.stateDir == "").
 		SetWill(d.statusTopic(), "offline", 1, true)
+	if d.stateDir != "" {
+		// A persistent session: the broker keeps the subscriptions and queues
+		// QoS 1 reports while the daemon is down; unacknowledged outgoing
+		// messages survive a restart in the file store. Messages of the
+		// session may arrive before OnConnect subscribes again: the default
+		// handler takes them.
+		o.SetStore(paho.NewFileStore(filepath.Join(d.stateDir, "mqtt")))
+		o.SetDefaultPublishHandler(d.onMessage)
+	}
 	o.SetOnConnectHandler(d.onConnect)
 	o.SetConnectionLostHandler(func(_ paho.Client, err error) {
 		d.metrics.connected.Set(0)

@@ -84,6 +84,7 @@ func testConfig(t testing.TB, brokerURL string) *config.Config {
 	c.Broker.ClientID = "vigia-test-" + strings.ReplaceAll(t.Name(), "/", "-")
 	c.HTTP.Listen = "127.0.0.1:0"
 	c.Signing.KeyFile = filepath.Join(t.TempDir(), "key.pem")
+	c.StateDir = t.TempDir()
 	return c
 }
 
@@ -98,11 +99,21 @@ type running struct {
 
 func startDaemon(t *testing.T, c *config.Config) *running {
 	t.Helper()
+	return startDaemonWith(t, c, nil)
+}
+
+// startDaemonWith is startDaemon calling before with the broker's URL
+// between building the daemon (its embedded broker is up) and running it.
+func startDaemonWith(t *testing.T, c *config.Config, before func(brokerURL string)) *running {
+	t.Helper()
 	logs := &syncBuffer{}
 	clock := newManualClock(t0)
 	d, err := New(c, Options{Logger: slog.New(slog.NewTextHandler(logs, nil)), Clock: clock, FlushTimeout: 5 * time.Second})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if before != nil {
+		before(d.BrokerURL())
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	r := &running{d: d, clock: clock, logs: logs, cancel: cancel, done: make(chan error, 1)}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/vigia-project/vigia/alert"
 	"github.com/vigia-project/vigia/fusion"
+	"github.com/vigia-project/vigia/journal"
 	"github.com/vigia-project/vigia/sensors"
 )
 
@@ -293,6 +294,17 @@ func (l *loop) send(ds []alert.Delivery) {
 			if l.d.sink != nil {
 				l.d.sink(m) // offline: straight to the replay's output
 				continue
+			}
+			if j := l.d.journal; j != nil {
+				// Written (and synced) before it is handed on: a crash from here on
+				// loses nothing, the next run publishes it again.
+				seq, err := j.Append(journal.Record{Topic: m.topic, Payload: m.payload, Agency: m.agency, ID: m.alert.ID,
+					Rev: m.alert.Rev, Rule: m.alert.Rule, State: m.alert.State, Written: time.Now().UTC()})
+				if err != nil {
+					l.d.metrics.journalErrors.Inc()
+					l.d.log.Error("alert not journaled; publishing it anyway", "id", m.alert.ID, "rev", m.alert.Rev, "err", err)
+				}
+				m.seq = seq
 			}
 			l.d.alerts <- m // blocking on purpose: an alert is never dropped for lack of room
 		}

@@ -10,18 +10,19 @@ import (
 type metrics struct {
 	reg *prometheus.Registry
 
-	received    *prometheus.CounterVec // sensor
-	dropped     *prometheus.CounterVec // sensor, reason
-	detections  *prometheus.CounterVec // sensor
-	rejected    *prometheus.CounterVec // sensor, reason (single detections)
-	tracks      *prometheus.GaugeVec   // state
-	alerts      *prometheus.CounterVec // rule, agency, state
-	published   prometheus.Histogram
-	pubRetries  prometheus.Counter
-	connected   prometheus.Gauge
-	kinds       *prometheus.CounterVec // sensor, kind
-	clockOffset *prometheus.GaugeVec   // sensor
-	acks        *prometheus.CounterVec // agency
+	received      *prometheus.CounterVec // sensor
+	dropped       *prometheus.CounterVec // sensor, reason
+	detections    *prometheus.CounterVec // sensor
+	rejected      *prometheus.CounterVec // sensor, reason (single detections)
+	tracks        *prometheus.GaugeVec   // state
+	alerts        *prometheus.CounterVec // rule, agency, state
+	published     prometheus.Histogram
+	pubRetries    prometheus.Counter
+	connected     prometheus.Gauge
+	kinds         *prometheus.CounterVec // sensor, kind
+	clockOffset   *prometheus.GaugeVec   // sensor
+	acks          *prometheus.CounterVec // agency
+	journalErrors prometheus.Counter
 }
 
 func newMetrics() *metrics {
@@ -44,6 +45,8 @@ func newMetrics() *metrics {
 	m.acks = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "vigia_acks_total",
 		Help: "Operators' acknowledgements recorded on alerts, by agency (refused ones count as drops of sensor \"acks\")."},
 		[]string{"agency"})
+	m.journalErrors = prometheus.NewCounter(prometheus.CounterOpts{Name: "vigia_journal_errors_total",
+		Help: "Alert journal writes or removals that failed (the alert was still published)."})
 	m.pubRetries = prometheus.NewCounter(prometheus.CounterOpts{Name: "vigia_alert_publish_retries_total",
 		Help: "Alert publishes that failed or timed out and were tried again."})
 	m.connected = prometheus.NewGauge(prometheus.GaugeOpts{Name: "vigia_broker_connected",
@@ -52,7 +55,7 @@ func newMetrics() *metrics {
 		Help: "Reports decoded, by sensor and kind (observation, static, base_station, aid_to_navigation, service)."}, []string{"sensor", "kind"})
 	m.clockOffset = prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "vigia_sensor_clock_offset_seconds",
 		Help: "Receive time minus the time an AIS base station reported, by sensor: the receiver's clock offset and latency."}, []string{"sensor"})
-	m.reg.MustRegister(m.acks, m.kinds, m.clockOffset, m.received, m.dropped, m.detections, m.rejected, m.tracks, m.alerts, m.published, m.pubRetries, m.connected,
+	m.reg.MustRegister(m.journalErrors, m.acks, m.kinds, m.clockOffset, m.received, m.dropped, m.detections, m.rejected, m.tracks, m.alerts, m.published, m.pubRetries, m.connected,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

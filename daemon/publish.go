@@ -15,7 +15,24 @@ import (
 // timeout has passed (what is left is logged as lost).
 func (d *Daemon) publishLoop() {
 	var deadline time.Time
+	// What a previous run journaled and the broker never acknowledged goes
+	// out first (receivers deduplicate on id and rev).
+	for _, m := range d.recovered {
+		d.publishOne(m, &deadline)
+	}
+	d.recovered = nil
 	for m := range d.alerts {
+		d.publishOne(m, &deadline)
+	}
+}
+
+// publishOne publishes one alert message at QoS 1, trying again until the
+// broker acknowledges it (then it leaves the journal) or, during shutdown,
+// the flush deadline passes (then it stays in the journal for the next run).
+func (d *Daemon) publishOne(m outMsg, dl *time.Time) {
+	deadline := *dl
+	defer func() { *dl = deadline }()
+	{
 		for attempt := 1; ; attempt++ {
 			if d.closing.Load() && deadline.IsZero() {
 				deadline = time.Now().Add(d.opts.FlushTimeout)
@@ -27,6 +44,13 @@ func (d *Daemon) publishLoop() {
 				wait = max(time.Until(deadline), 10*time.Millisecond)
 			}
 			if tok.WaitTimeout(wait) && tok.Error() == nil {
+				if d.journal != nil && m.seq != 0 {
+					if err := d.journal.Done(m.seq); err != nil {
+						d.metrics.journalErrors.Inc()
+						d.log.Error("journal: acknowledged alert not marked done (it will be sent again after a restart)",
+							"id", m.alert.ID, "rev", m.alert.Rev, "err", err)
+					}
+				}
 				d.metrics.published.Observe(time.Since(start).Seconds())
 				d.metrics.alerts.WithLabelValues(m.alert.Rule, m.agency, m.alert.State).Inc()
 				d.stats.alerts.Add(1)

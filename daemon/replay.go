@@ -52,7 +52,7 @@ func NewReplay(cfg *config.Config, key ed25519.PrivateKey, log *slog.Logger, emi
 	c.Broker.URL = "offline:" // never dialled: New starts no embedded broker for a set URL
 	c.HTTP.Listen = ""
 	clock := &virtualClock{}
-	d, err := New(&c, Options{Logger: log, Clock: clock, SigningKey: key})
+	d, err := New(&c, Options{Logger: log, Clock: clock, SigningKey: key, NoState: true})
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -43,6 +44,14 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	cfg.Broker.URL, cfg.Broker.Listen, cfg.HTTP.Listen = "", *mqttAddr, *httpAddr
+	// The demo's journal and session live as long as the demo.
+	stateDir, err := os.MkdirTemp("", "vigia-demo-")
+	if err != nil {
+		fmt.Fprintf(stderr, "vigia demo: %v\n", err)
+		return 1
+	}
+	defer os.RemoveAll(stateDir)
+	cfg.StateDir = stateDir
 	level := "warn"
 	if *verbose {
 		level = "info"
