@@ -3,9 +3,15 @@
 // most tests need nothing installed. Its per-client queues are sized so that
 // QoS 1 messages to a lagging subscriber are not silently dropped at
 // mochi's defaults, and whatever it still drops is counted.
+//
+// With no users it is open to anyone who reaches it (the demo, on
+// loopback). With users, every client must log in, and each role may use
+// only its own topics (see UserPermissions); a second listener can serve
+// TLS, optionally requiring client certificates.
 package broker
 
 import (
+	"crypto/tls"
 	"fmt"
 	"log/slog"
 	"net"
@@ -28,12 +34,30 @@ type Options struct {
 	MaxPending int
 	// Logger receives the broker's warnings; nil discards them.
 	Logger *slog.Logger
+
+	// Users, when not empty, are the only clients allowed in, each limited
+	// to its role's topics. Empty: anyone may connect and use any topic.
+	Users []User
+	// TopicPrefix is the prefix of the topics the roles' permissions name ("vigia/").
+	TopicPrefix string
+
+	// TLSAddr is the address of a TLS listener beside Addr; empty: none.
+	TLSAddr string
+	// TLSCertFile and TLSKeyFile are the PEM certificate (chain) and key the
+	// TLS listener presents.
+	TLSCertFile string
+	// TLSKeyFile is the PEM private key of TLSCertFile.
+	TLSKeyFile string
+	// TLSClientCAFile, when set, makes the TLS listener require a client
+	// certificate signed by one of the PEM certificates in it.
+	TLSClientCAFile string
 }
 
 // Broker is a running embedded MQTT broker.
 type Broker struct {
-	srv  *mqtt.Server
-	addr string
+	srv     *mqtt.Server
+	addr    string
+	tlsAddr string
 
 	closeOnce sync.Once
 	done      chan struct{}
@@ -55,26 +79,72 @@ func Start(opts Options) (*Broker, error) {
 	caps.MaximumInflight = uint16(opts.MaxInflight)
 	caps.MaximumClientWritesPending = int32(opts.MaxPending)
 	caps.ReceiveMaximum = uint16(min(opts.MaxInflight, 65535))
+	var tlsConf *tls.Config
+	if opts.TLSAddr != "" {
+		var err error
+		if tlsConf, err = ServerTLSConfig(opts.TLSCertFile, opts.TLSKeyFile, opts.TLSClientCAFile); err != nil {
+			return nil, fmt.Errorf("broker: %w", err)
+		}
+	}
 	srv := mqtt.New(&mqtt.Options{Capabilities: caps, Logger: log, InlineClient: false})
-	// mochi refuses every client unless an auth hook is added. Access control
-	// per agency is a later step; the embedded broker listens on loopback by default.
-	if err := srv.AddHook(new(auth.AllowHook), nil); err != nil {
+	// mochi refuses every client unless an auth hook is added. Without users
+	// the broker is open (the demo: it listens on loopback by default).
+	var hook mqtt.Hook = new(auth.AllowHook)
+	if len(opts.Users) > 0 {
+		h, err := newAuthHook(opts.TopicPrefix, opts.Users)
+		if err != nil {
+			return nil, fmt.Errorf("broker: %w", err)
+		}
+		hook = h
+	}
+	if err := srv.AddHook(hook, nil); err != nil {
 		return nil, fmt.Errorf("broker: %w", err)
+	}
+	var lns []net.Listener
+	closeAll := func() {
+		for _, l := range lns {
+			l.Close()
+		}
 	}
 	ln, err := net.Listen("tcp", opts.Addr)
 	if err != nil {
 		return nil, fmt.Errorf("broker: listen on %s: %w", opts.Addr, err)
 	}
+	lns = append(lns, ln)
+	b := &Broker{srv: srv, addr: ln.Addr().String(), done: make(chan struct{})}
 	if err := srv.AddListener(listeners.NewNet("tcp", ln)); err != nil {
-		ln.Close()
+		closeAll()
 		return nil, fmt.Errorf("broker: %w", err)
 	}
-	b := &Broker{srv: srv, addr: ln.Addr().String(), done: make(chan struct{})}
+	if tlsConf != nil {
+		tln, err := net.Listen("tcp", opts.TLSAddr)
+		if err != nil {
+			closeAll()
+			return nil, fmt.Errorf("broker: listen (TLS) on %s: %w", opts.TLSAddr, err)
+		}
+		lns = append(lns, tln)
+		b.tlsAddr = tln.Addr().String()
+		if err := srv.AddListener(listeners.NewNet("tls", tls.NewListener(tln, tlsConf))); err != nil {
+			closeAll()
+			return nil, fmt.Errorf("broker: %w", err)
+		}
+	}
 	if err := srv.Serve(); err != nil {
-		ln.Close()
+		closeAll()
 		return nil, fmt.Errorf("broker: serve: %w", err)
 	}
 	return b, nil
+}
+
+// TLSAddr returns the address of the TLS listener (host:port), "" when there is none.
+func (b *Broker) TLSAddr() string { return b.tlsAddr }
+
+// TLSURL returns the TLS listener's URL for MQTT clients, "" when there is none.
+func (b *Broker) TLSURL() string {
+	if b.tlsAddr == "" {
+		return ""
+	}
+	return "ssl://" + b.tlsAddr
 }
 
 // Addr returns the address the broker listens on (host:port).

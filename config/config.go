@@ -78,10 +78,25 @@ type Broker struct {
 	Listen string `yaml:"listen"`
 	// ClientID is the daemon's fixed MQTT client id; default "vigia-{instance}".
 	ClientID string `yaml:"client_id"`
-	// Username and Password authenticate to an external broker.
+	// Username and Password authenticate the daemon to the broker: an
+	// external one, or the embedded one when Users is set (they must then
+	// be those of a user with role daemon).
 	Username string `yaml:"username"`
-	// Password authenticates to an external broker.
+	// Password authenticates the daemon to the broker (see Username).
 	Password string `yaml:"password"`
+	// TLS holds certificates: as a client of an external broker with an
+	// ssl://, tls:// or mqtts:// URL, the CA to verify the broker with and an
+	// optional client certificate; for the embedded broker, the certificate
+	// its ListenTLS listener presents and an optional CA its clients'
+	// certificates must be signed by.
+	TLS BrokerTLS `yaml:"tls"`
+	// ListenTLS is the embedded broker's TLS address (empty: no TLS
+	// listener). It needs tls.cert_file and tls.key_file.
+	ListenTLS string `yaml:"listen_tls"`
+	// Users of the embedded broker. Empty: the embedded broker is open to
+	// anyone who reaches it (the demo, on loopback). Otherwise every client
+	// must log in, and each may use only its role's topics.
+	Users []BrokerUser `yaml:"users"`
 	// KeepAlive is the MQTT keep-alive interval.
 	KeepAlive time.Duration `yaml:"keep_alive"`
 	// ConnectTimeout bounds each connection attempt.
@@ -91,6 +106,46 @@ type Broker struct {
 	MaxInflight int `yaml:"max_inflight"`
 	// MaxPending is the embedded broker's per-client queue of messages waiting to be written.
 	MaxPending int `yaml:"max_pending"`
+}
+
+// BrokerTLS holds the certificates of the MQTT connection (see Broker.TLS).
+type BrokerTLS struct {
+	// CAFile is a PEM file of CA certificates. As a client: the CAs the
+	// broker's certificate is verified against (empty: the system's). For
+	// the embedded broker: clients of listen_tls must present a certificate
+	// signed by one of them (empty: no client certificate asked for).
+	CAFile string `yaml:"ca_file"`
+	// CertFile is a PEM certificate (chain): the client certificate the
+	// daemon presents to an external broker, or the embedded broker's
+	// server certificate.
+	CertFile string `yaml:"cert_file"`
+	// KeyFile is the PEM private key of CertFile.
+	KeyFile string `yaml:"key_file"`
+	// ServerName overrides the host name the external broker's certificate
+	// is checked against (default: the host of broker.url).
+	ServerName string `yaml:"server_name"`
+	// InsecureSkipVerify turns off verification of the external broker's
+	// certificate: for tests only, it lets anyone in the middle read and
+	// forge alerts.
+	InsecureSkipVerify bool `yaml:"insecure_skip_verify"`
+}
+
+// IsZero reports whether no TLS setting is given.
+func (t BrokerTLS) IsZero() bool { return t == BrokerTLS{} }
+
+// BrokerUser is one account of the embedded broker.
+type BrokerUser struct {
+	// Username is the MQTT user name.
+	Username string `yaml:"username"`
+	// Password is the MQTT password, in plain text (keep the file private).
+	Password string `yaml:"password"`
+	// Role is daemon (everything), gateway (publish {prefix}obs/# only),
+	// agency (read {prefix}alerts/{agency}, {prefix}tracks and
+	// {prefix}status/+; publish {prefix}acks/{agency} and
+	// {prefix}assets/{agency}/#) or admin (everything).
+	Role string `yaml:"role"`
+	// Agency is the agency id of an agency user (one of agencies[].id).
+	Agency string `yaml:"agency"`
 }
 
 // HTTP configures the daemon's HTTP endpoint (/metrics, /healthz).

@@ -1,10 +1,13 @@
 package config
 
 import (
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"math"
 	"net/url"
+	"os"
 	"regexp"
 	"slices"
 	"strings"
@@ -61,10 +64,11 @@ func (c *Config) validate() error {
 	v.position("region.origin", c.Region.Origin)
 	if c.Broker.URL != "" {
 		u, err := url.Parse(c.Broker.URL)
-		if err != nil || u.Host == "" || !slices.Contains([]string{"tcp", "mqtt", "ssl", "tls", "ws", "wss"}, u.Scheme) {
+		if err != nil || u.Host == "" || !slices.Contains([]string{"tcp", "mqtt", "ssl", "tls", "mqtts", "ws", "wss"}, u.Scheme) {
 			v.fail("broker.url", "%q is not a broker URL (tcp://host:port, ssl://host:port, ws://…)", c.Broker.URL)
 		}
 	}
+	v.brokerSecurity()
 	if c.Broker.MaxInflight < 1 || c.Broker.MaxInflight > 65535 {
 		v.fail("broker.max_inflight", "must be in 1..65535 (MQTT packet ids are 16 bits), got %d", c.Broker.MaxInflight)
 	}
@@ -313,5 +317,98 @@ func (v *validator) positive(path string, x float64) {
 func (v *validator) oneOf(path, val string, allowed []string) {
 	if !slices.Contains(allowed, val) {
 		v.fail(path, "%q is not one of %s", val, strings.Join(allowed, ", "))
+	}
+}
+
+// Roles of the embedded broker's users (broker.Roles).
+var brokerRoles = []string{"daemon", "gateway", "agency", "admin"}
+
+// brokerSecurity checks broker.tls, broker.listen_tls, broker.users and,
+// when users are set, that the daemon logs in as one of the daemon users.
+func (v *validator) brokerSecurity() {
+	c := v.c
+	b := c.Broker
+	external := b.URL != ""
+	secureURL := false
+	if u, err := url.Parse(b.URL); external && err == nil {
+		secureURL = slices.Contains([]string{"ssl", "tls", "mqtts", "wss"}, u.Scheme)
+	}
+	t := b.TLS
+	if (t.CertFile == "") != (t.KeyFile == "") {
+		if t.CertFile == "" {
+			v.fail("broker.tls.cert_file", "required with broker.tls.key_file")
+		} else {
+			v.fail("broker.tls.key_file", "required with broker.tls.cert_file")
+		}
+	} else if t.CertFile != "" {
+		if _, err := tls.LoadX509KeyPair(t.CertFile, t.KeyFile); err != nil {
+			v.fail("broker.tls.cert_file", "certificate %s with key %s: %v", t.CertFile, t.KeyFile, err)
+		}
+	}
+	if t.CAFile != "" {
+		if pem, err := os.ReadFile(t.CAFile); err != nil {
+			v.fail("broker.tls.ca_file", "%v", err)
+		} else if !x509.NewCertPool().AppendCertsFromPEM(pem) {
+			v.fail("broker.tls.ca_file", "%s: no PEM certificate in it", t.CAFile)
+		}
+	}
+	switch {
+	case external:
+		if !t.IsZero() && !secureURL {
+			v.fail("broker.tls", "set, but broker.url %q does not use TLS (ssl://, tls://, mqtts:// or wss://)", b.URL)
+		}
+		if b.ListenTLS != "" {
+			v.fail("broker.listen_tls", "the embedded broker does not run when broker.url is set")
+		}
+		if len(b.Users) > 0 {
+			v.fail("broker.users", "users of the embedded broker, which does not run when broker.url is set: configure the external broker's own users and ACL")
+		}
+	case b.ListenTLS != "":
+		if t.CertFile == "" {
+			v.fail("broker.tls.cert_file", "broker.listen_tls needs the server's certificate and key (broker.tls.cert_file, broker.tls.key_file)")
+		}
+		if t.ServerName != "" || t.InsecureSkipVerify {
+			v.fail("broker.tls", "server_name and insecure_skip_verify are for a client of an external broker (broker.url), not for the embedded broker")
+		}
+	case !t.IsZero():
+		v.fail("broker.tls", "set, but neither broker.url (ssl://…) nor broker.listen_tls is: nothing would use it")
+	}
+
+	names := map[string]bool{}
+	for i, u := range b.Users {
+		p := fmt.Sprintf("broker.users[%d]", i)
+		switch {
+		case u.Username == "":
+			v.fail(p+".username", "required")
+		case names[u.Username]:
+			v.fail(p+".username", "user %q is listed twice", u.Username)
+		}
+		names[u.Username] = true
+		if u.Password == "" {
+			v.fail(p+".password", "required")
+		}
+		v.oneOf(p+".role", u.Role, brokerRoles)
+		if u.Role == "agency" {
+			if u.Agency == "" {
+				v.fail(p+".agency", "required for role agency")
+			} else if _, ok := c.AgencyByID(u.Agency); !ok {
+				v.fail(p+".agency", "agency %q is not configured under agencies", u.Agency)
+			}
+		} else if u.Agency != "" {
+			v.fail(p+".agency", "only a user with role agency has an agency (role is %q)", u.Role)
+		}
+	}
+	if len(b.Users) > 0 && !external {
+		i := slices.IndexFunc(b.Users, func(u BrokerUser) bool { return u.Username == b.Username })
+		switch {
+		case b.Username == "":
+			v.fail("broker.username", "required when broker.users is set: the daemon logs in to its embedded broker as one of the users with role daemon")
+		case i < 0:
+			v.fail("broker.username", "%q is not one of broker.users", b.Username)
+		case b.Users[i].Role != "daemon":
+			v.fail("broker.username", "%q has role %q: the daemon must log in as a user with role daemon", b.Username, b.Users[i].Role)
+		case b.Users[i].Password != b.Password:
+			v.fail("broker.password", "is not the password of broker.users[%d] (%q)", i, b.Username)
+		}
 	}
 }

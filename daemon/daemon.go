@@ -98,10 +98,11 @@ type Daemon struct {
 	decoders  map[string]sensors.Decoder
 	sensorCfg map[string]*config.Sensor
 
-	queue  chan inbound
-	alerts chan outMsg
-	sink   func(outMsg) // offline (Replay): rendered alerts go here instead of to alerts
-	api    *api         // the HTTP API's snapshots and streams; nil without http.listen
+	queue    chan inbound
+	alerts   chan outMsg
+	sink     func(outMsg) // offline (Replay): rendered alerts go here instead of to alerts
+	pictures chan []byte  // the latest picture for vigia/tracks (one slot)
+	api      *api         // the HTTP API's snapshots and streams; nil without http.listen
 	// stateDir holds the journal and the MQTT session store ("" offline).
 	stateDir  string
 	journal   *journal.Journal
@@ -227,8 +228,7 @@ func New(cfg *config.Config, opts Options) (*Daemon, error) {
 		}
 	}
 	if cfg.Broker.URL == "" {
-		d.brk, err = broker.Start(broker.Options{Addr: cfg.Broker.Listen, MaxInflight: cfg.Broker.MaxInflight,
-			MaxPending: cfg.Broker.MaxPending, Logger: errorsOnly(d.log.With("component", "broker"))})
+		d.brk, err = broker.Start(embeddedBrokerOptions(cfg, errorsOnly(d.log.With("component", "broker"))))
 		if err != nil {
 			d.closeListeners()
 			return nil, err
@@ -299,7 +299,16 @@ func (d *Daemon) Run(ctx context.Context) error {
 	}
 	pubDone := make(chan struct{})
 	go func() { d.publishLoop(); close(pubDone) }()
+	d.pictures = make(chan []byte, 1)
+	picDone := make(chan struct{})
+	go func() { d.picturePublisher(); close(picDone) }()
 	d.engineLoop(ctx) // returns after draining, having closed d.alerts
+	close(d.pictures)
+	select {
+	case <-picDone:
+	case <-time.After(2 * time.Second):
+		d.log.Warn("the picture publisher is stuck in the MQTT client; not waiting for it")
+	}
 	select {
 	case <-pubDone:
 	case <-time.After(d.opts.FlushTimeout + time.Second):
@@ -345,7 +354,7 @@ func (d *Daemon) clientOptions() *paho.ClientOptions {
 		SetConnectRetry(true).SetConnectRetryInterval(time.Second).
 		SetAutoReconnect(true).SetMaxReconnectInterval(10*time.Second).
 		SetOrderMatters(true).SetCleanSession(d.stateDir == "").
-		SetWill(d.statusTopic(), "offline", 1, true)
+		SetWill(d.statusTopic(), "offline", 1, true).SetTLSConfig(d.clientTLS())
 	if d.stateDir != "" {
 		// A persistent session: the broker keeps the subscriptions and queues
 		// QoS 1 reports while the daemon is down; unacknowledged outgoing

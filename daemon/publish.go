@@ -83,9 +83,12 @@ type pictureTrack struct {
 	Identity  *alert.Identity `json:"identity"`
 }
 
-// publishPicture sends the confirmed tracks at now as one message, QoS 0.
+// publishPicture hands the confirmed tracks at now, as one message, to the
+// picture publisher (QoS 0, best effort). The engine never waits for it: a
+// picture the publisher is not ready for replaces the one waiting, so paho
+// blocking on a connection being torn down cannot stall the engine.
 func (d *Daemon) publishPicture(now time.Time) {
-	if d.client == nil {
+	if d.client == nil || d.pictures == nil {
 		return // offline (direct replay)
 	}
 	pic := struct {
@@ -98,8 +101,25 @@ func (d *Daemon) publishPicture(now time.Time) {
 		d.log.Error("picture not encodable", "err", err)
 		return
 	}
-	if d.client.IsConnectionOpen() {
-		d.client.Publish(d.cfg.TopicPrefix+"tracks", 0, false, b)
+	for {
+		select {
+		case d.pictures <- b:
+			return
+		default:
+		}
+		select {
+		case <-d.pictures: // the publisher is behind: the newer picture replaces the older
+		default:
+		}
+	}
+}
+
+// picturePublisher publishes the pictures handed to it until the channel closes.
+func (d *Daemon) picturePublisher() {
+	for b := range d.pictures {
+		if d.client.IsConnectionOpen() {
+			d.client.Publish(d.cfg.TopicPrefix+"tracks", 0, false, b).WaitTimeout(time.Second)
+		}
 	}
 }
 
