@@ -107,6 +107,7 @@ type Daemon struct {
 	stateDir  string
 	journal   *journal.Journal
 	recovered []outMsg // journaled by an earlier run, not acknowledged: published first
+	restored  bool     // the picture was restored from the state directory
 	closing   atomic.Bool
 
 	brk       *broker.Broker
@@ -206,6 +207,11 @@ func New(cfg *config.Config, opts Options) (*Daemon, error) {
 			Help: "Alert messages journaled and not yet acknowledged by the broker."}, func() float64 { return float64(d.journal.Len()) }))
 	}
 	d.manager = alert.NewManager(ap, zones, geo.DefaultPlaces(), d.log)
+	if d.stateDir != "" {
+		if err := d.restoreState(); err != nil {
+			d.log.Error("saved picture not restored; starting afresh", "err", err)
+		}
+	}
 	d.decoders, d.sensorCfg = map[string]sensors.Decoder{}, map[string]*config.Sensor{}
 	d.limits = map[string]*rate.Limiter{}
 	for i := range cfg.Sensors {

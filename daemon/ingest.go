@@ -34,6 +34,15 @@ const (
 func (d *Daemon) engineLoop(ctx context.Context) {
 	defer close(d.alerts)
 	l := &loop{d: d}
+	if d.restored {
+		// Alerts of tracks that did not come back are cleared.
+		live := map[uint64]bool{}
+		for _, tr := range d.engine.Tracks() {
+			live[tr.ID()] = true
+		}
+		l.send(d.manager.DropMissing(d.engine.Now(), live))
+		l.lastSave = d.engine.Now()
+	}
 	tick := time.NewTicker(tickInterval)
 	defer tick.Stop()
 	for {
@@ -56,6 +65,9 @@ func (d *Daemon) engineLoop(ctx context.Context) {
 			}
 			// Flush the reorder window: everything held is applied now.
 			l.release(time.Time{})
+			if err := d.saveState(); err != nil {
+				d.log.Error("picture not saved at shutdown", "err", err)
+			}
 			return
 		}
 	}
@@ -71,6 +83,7 @@ type loop struct {
 	reports    []sensors.Report // scratch for one payload's reports
 	lastExpire time.Time
 	lastForget time.Time
+	lastSave   time.Time
 	capRefs    map[string]*capRef
 }
 
@@ -233,6 +246,12 @@ func (l *loop) evaluate(now time.Time) {
 	dead := d.engine.Advance(now)
 	l.send(d.manager.TrackDeleted(now, d.engine, dead))
 	l.send(d.manager.Evaluate(now, d.engine))
+	if d.stateDir != "" && now.Sub(l.lastSave) >= saveEvery {
+		l.lastSave = now
+		if err := d.saveState(); err != nil {
+			d.log.Error("picture not saved", "err", err)
+		}
+	}
 	if now.Sub(l.lastForget) >= time.Minute {
 		l.lastForget = now
 		d.manager.ForgetBefore(now.Add(-time.Hour))

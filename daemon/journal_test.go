@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -10,7 +11,9 @@ import (
 	paho "github.com/eclipse/paho.mqtt.golang"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
+	"github.com/vigia-project/vigia/alert"
 	"github.com/vigia-project/vigia/broker"
+	"github.com/vigia-project/vigia/geo"
 	"github.com/vigia-project/vigia/journal"
 )
 
@@ -108,4 +111,68 @@ func TestPersistentSessionKeepsReports(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// A restart carries the picture over: the boat's track keeps its number and
+// its dark_vessel alert continues (same id, next revision) instead of being
+// raised again as a new alert.
+func TestRestartCarriesAlertsOn(t *testing.T) {
+	b, err := broker.Start(broker.Options{Addr: "127.0.0.1:0", MaxInflight: 65535, MaxPending: 100000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	c := testConfig(t, b.URL())
+	c.HTTP.Listen = ""
+	c.Broker.ClientID = "vigia-restart-test"
+	ops := client(t, b.URL(), "ops-restart")
+	sink := subscribeAlerts(t, ops, c.TopicPrefix)
+	gw := client(t, b.URL(), "gw-restart")
+	radarCfg, _ := c.SensorByID("radar-brownsville")
+	radar := geo.LLA{Lat: radarCfg.Position.Lat, Lon: radarCfg.Position.Lon, Alt: radarCfg.Position.Alt}
+	rng := rand.New(rand.NewPCG(7, 11))
+	const step = 2500 * time.Millisecond
+	drive := func(r *running, from, to int) {
+		for k := from; k <= to; k++ {
+			dt := time.Duration(k) * step
+			r.clock.Set(t0.Add(dt))
+			r.publishAndWait(t, gw, radarCfg.Topic, radarCfg.ID, radarReport(rng, radar, dt))
+		}
+		r.clock.Set(t0.Add(time.Duration(to)*step + 2*time.Second))
+	}
+	r1 := startDaemon(t, c)
+	drive(r1, 0, 32)
+	var first alert.Alert
+	waitFor(t, 10*time.Second, func() error {
+		var ok bool
+		if first, ok = sink.find("uscg", "dark_vessel"); !ok {
+			return fmt.Errorf("no dark_vessel alert before the restart")
+		}
+		return nil
+	})
+	r1.stop(t)
+
+	r2 := startDaemon(t, c)
+	r2.clock.Set(t0.Add(33 * step))
+	drive(r2, 33, 80) // 2 more minutes: the boat moves more than 2 km
+	waitFor(t, 15*time.Second, func() error {
+		sink.mu.Lock()
+		defer sink.mu.Unlock()
+		for _, a := range sink.got["uscg"] {
+			if a.Rule == "dark_vessel" && a.ID == first.ID && a.Rev > first.Rev && a.State == alert.StateActive {
+				return nil
+			}
+		}
+		return fmt.Errorf("no later revision of %s after the restart", first.ID)
+	})
+	sink.mu.Lock()
+	defer sink.mu.Unlock()
+	for _, a := range sink.got["uscg"] {
+		if a.Rule == "dark_vessel" && a.ID != first.ID {
+			t.Errorf("after the restart the boat raised a new alert %s rev %d (before: %s)", a.ID, a.Rev, first.ID)
+		}
+		if a.ID == first.ID && a.State == alert.StateCleared {
+			t.Errorf("the alert was cleared across the restart: %s", a.Summary)
+		}
+	}
 }

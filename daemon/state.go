@@ -1,0 +1,94 @@
+package daemon
+
+import (
+	"bytes"
+	"encoding/gob"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// The saved picture: the engine's tracks and the alert manager's alerts,
+// written to {state_dir}/picture.gob at shutdown and every saveEvery of
+// engine time, and restored at start when not older than ingest.max_past,
+// so that after a restart tracks carry on under their numbers and their
+// alerts continue (next revision, same id) instead of being raised anew.
+
+const saveEvery = 30 * time.Second
+
+type savedState struct {
+	Saved   time.Time // engine time of the snapshot
+	Engine  []byte
+	Manager []byte
+}
+
+func (d *Daemon) statePath() string { return filepath.Join(d.stateDir, "picture.gob") }
+
+// saveState writes the snapshot atomically (temporary file, sync, rename).
+// It runs on the engine goroutine.
+func (d *Daemon) saveState() error {
+	if d.stateDir == "" {
+		return nil
+	}
+	es, err := d.engine.Snapshot()
+	if err != nil {
+		return err
+	}
+	ms, err := d.manager.Snapshot()
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := gob.NewEncoder(&buf).Encode(savedState{Saved: d.engine.Now(), Engine: es, Manager: ms}); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(d.stateDir, "picture-*.tmp")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(buf.Bytes()); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), d.statePath())
+}
+
+// restoreState loads the saved picture, if there is a recent one.
+func (d *Daemon) restoreState() error {
+	b, err := os.ReadFile(d.statePath())
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	var s savedState
+	if err := gob.NewDecoder(bytes.NewReader(b)).Decode(&s); err != nil {
+		return fmt.Errorf("%s: %w", d.statePath(), err)
+	}
+	if age := d.clock.Now().Sub(s.Saved); age > d.cfg.Ingest.MaxPast {
+		d.log.Warn("saved picture too old to carry on; starting afresh", "file", d.statePath(), "saved", s.Saved, "age", age)
+		return nil
+	}
+	if _, err := d.engine.Restore(s.Engine); err != nil {
+		return err
+	}
+	n, err := d.manager.Restore(s.Manager)
+	if err != nil {
+		return err
+	}
+	d.restored = true
+	d.log.Info("picture restored", "file", d.statePath(), "saved", s.Saved, "tracks", len(d.engine.Tracks()), "alerts", n)
+	return nil
+}
