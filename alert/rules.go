@@ -621,27 +621,6 @@ const (
 	slowAISInterval = 3 * time.Minute
 )
 
-// expectedAIS is the ITU-R M.1371 reporting interval of a vessel of AIS
-// class ("A" or "B"; anything else is taken as A) at a speed.
-func expectedAIS(class string, speedMPS float64) time.Duration {
-	kn := speedMPS * knotsPerMPS
-	if class == "B" {
-		if kn > 2 {
-			return 30 * time.Second
-		}
-		return 3 * time.Minute
-	}
-	switch {
-	case kn > 23:
-		return 2 * time.Second
-	case kn > 14:
-		return 6 * time.Second
-	case kn > 3:
-		return 10 * time.Second
-	}
-	return 3 * time.Minute
-}
-
 // aisGap: a vessel with an AIS identity silent for longer than its expected
 // interval times the factor, while a non-cooperative sensor still updates it.
 func (m *Manager) aisGap(v *view, now time.Time, eng *fusion.Engine) cond {
@@ -651,7 +630,7 @@ func (m *Manager) aisGap(v *view, now time.Time, eng *fusion.Engine) cond {
 	if id == nil || id.MMSI == 0 || v.tr.Class() == sensors.ClassAir || v.tr.Status() != fusion.Confirmed {
 		return c
 	}
-	limit := time.Duration(p.Factor * float64(expectedAIS(id.AISClass, v.speed)))
+	limit := time.Duration(p.Factor * float64(sensors.AISReportInterval(id.AISClass, v.speed)))
 	limit = max(limit, p.MinGap)
 	gap := now.Sub(v.idTime)
 	if gap <= limit {

@@ -33,13 +33,15 @@
 // NMEA gateways forward every transmission, class A static and voyage data
 // (type 5) and class B static data (type 24 A and B) every 6 minutes.
 //
-// The package imports nothing of Vigia: besides the standard library it
+// Of Vigia the package imports only package sensors (the ITU AIS reporting
+// intervals, shared with the ais_gap rule); besides the standard library it
 // uses go-ais to encode AIS messages and yaml to read scene files.
 package sim
 
 import (
 	"errors"
 	"fmt"
+	"github.com/vigia-project/vigia/sensors"
 	"math"
 	"strings"
 	"time"
@@ -158,22 +160,7 @@ const AISStaticInterval = 6 * time.Minute
 // 23 kn, 6 s above 14 kn, 10 s above 3 kn and 3 min slower (at anchor or
 // moored); class B every 30 s above 2 kn, 3 min slower.
 func AISReportInterval(class string, speedMps float64) time.Duration {
-	kn := speedMps / knot
-	if class == AISClassB {
-		if kn > 2 {
-			return 30 * time.Second
-		}
-		return 3 * time.Minute
-	}
-	switch {
-	case kn > 23:
-		return 2 * time.Second
-	case kn > 14:
-		return 6 * time.Second
-	case kn > 3:
-		return 10 * time.Second
-	}
-	return 3 * time.Minute
+	return sensors.AISReportInterval(class, speedMps)
 }
 
 // Target is one scripted target: it starts at Start on CourseDeg at
