@@ -66,8 +66,31 @@ type subscriber struct {
 type sensorStat struct {
 	received   int64
 	lastReport time.Time
-	recent     []time.Time // receive times of the last minute's reports
+	perSecond  [60]int64 // reports received in each of the last 60 seconds (ring by Unix second)
+	second     int64     // the Unix second of the newest slot
 	dropped    map[string]int64
+}
+
+// count adds a report received at Unix second sec to the ring.
+func (s *sensorStat) count(sec int64) {
+	if sec > s.second {
+		for t := max(s.second+1, sec-59); t <= sec; t++ {
+			s.perSecond[t%60] = 0
+		}
+		s.second = sec
+	}
+	if sec > s.second-60 {
+		s.perSecond[((sec%60)+60)%60]++
+	}
+}
+
+// lastMinute is the number of reports received in the minute up to sec.
+func (s *sensorStat) lastMinute(sec int64) int64 {
+	var n int64
+	for t := max(s.second-59, sec-59); t <= min(s.second, sec); t++ {
+		n += s.perSecond[((t%60)+60)%60]
+	}
+	return n
 }
 
 // api is the daemon's HTTP API state.
@@ -114,12 +137,7 @@ func (a *api) received(sensor string, at time.Time) {
 	}
 	s.received++
 	s.lastReport = at
-	s.recent = append(s.recent, at)
-	cut := 0
-	for cut < len(s.recent) && at.Sub(s.recent[cut]) > time.Minute {
-		cut++
-	}
-	s.recent = s.recent[cut:]
+	s.count(at.Unix())
 }
 
 func (a *api) dropped(sensor, reason string) {
@@ -344,7 +362,7 @@ func (a *api) routes(mux *http.ServeMux) {
 			Topic         string           `json:"topic"`
 			Received      int64            `json:"received"`
 			LastReport    *string          `json:"last_report"`
-			PerMinute     int              `json:"reports_last_minute"`
+			PerMinute     int64            `json:"reports_last_minute"`
 			DroppedReason map[string]int64 `json:"dropped"`
 		}
 		a.smu.Lock()
@@ -353,7 +371,7 @@ func (a *api) routes(mux *http.ServeMux) {
 		for _, s := range a.d.cfg.Sensors {
 			st := a.sens[s.ID]
 			o := out{ID: s.ID, Kind: s.Kind, Format: s.Format, Topic: s.Topic, Received: st.received,
-				PerMinute: len(st.recent), DroppedReason: map[string]int64{}}
+				PerMinute: st.lastMinute(a.d.clock.Now().Unix()), DroppedReason: map[string]int64{}}
 			for k, v := range st.dropped {
 				o.DroppedReason[k] = v
 			}

@@ -282,3 +282,25 @@ func TestAPIAgencyAccess(t *testing.T) {
 		t.Error("no vigia_ingest_queue_depth")
 	}
 }
+
+// The per-second ring of /api/sensors counts the last minute only.
+func TestSensorStatLastMinute(t *testing.T) {
+	var s sensorStat
+	for sec := int64(1000); sec < 1100; sec++ {
+		s.count(sec)
+		s.count(sec)
+	}
+	if n := s.lastMinute(1099); n != 120 {
+		t.Errorf("last minute at 1099: %d, want 120", n)
+	}
+	if n := s.lastMinute(1130); n != 58 {
+		t.Errorf("last minute at 1130 (nothing since 1099): %d, want 58", n)
+	}
+	if n := s.lastMinute(1200); n != 0 {
+		t.Errorf("a minute and more later: %d, want 0", n)
+	}
+	s.count(1200)
+	if n := s.lastMinute(1200); n != 1 {
+		t.Errorf("after a gap: %d, want 1", n)
+	}
+}
