@@ -140,16 +140,6 @@ func (m *Manager) Active() int {
 	return n
 }
 
-// Alerts returns the last revision of every alert the manager keeps (active
-// ones, and cleared ones whose track still exists), ordered by id.
-func (m *Manager) Alerts() []Alert {
-	out := make([]Alert, 0, len(m.byID))
-	for _, id := range slices.Sorted(maps.Keys(m.byID)) {
-		out = append(out, m.byID[id].a)
-	}
-	return out
-}
-
 // view is what the rules and the alert need of a track at one instant.
 type view struct {
 	tr       *fusion.Track
