@@ -81,14 +81,18 @@ func (d *Daemon) restoreState() error {
 		d.log.Warn("saved picture too old to carry on; starting afresh", "file", d.statePath(), "saved", s.Saved, "age", age)
 		return nil
 	}
-	if _, err := d.engine.Restore(s.Engine); err != nil {
-		return err
-	}
+	// The alerts first: their restore decodes everything before it changes
+	// anything. Then the tracks (all or nothing). Should the tracks fail,
+	// the restored alerts are cleared as tracks lost (DropMissing) rather
+	// than raised again from rev 1 under the same ids.
 	n, err := d.manager.Restore(s.Manager)
 	if err != nil {
 		return err
 	}
 	d.restored = true
+	if _, err := d.engine.Restore(s.Engine); err != nil {
+		return err
+	}
 	d.log.Info("picture restored", "file", d.statePath(), "saved", s.Saved, "tracks", len(d.engine.Tracks()), "alerts", n)
 	return nil
 }

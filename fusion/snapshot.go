@@ -121,10 +121,13 @@ func (e *Engine) Restore(b []byte) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("fusion: restore: snapshot version %d, want %d", s.Version, snapshotVersion)
 	}
 	slices.SortFunc(s.Tracks, func(a, b trackSnap) int { return int(int64(a.ID) - int64(b.ID)) })
+	// All or nothing: every track is checked before any is taken.
 	for _, ts := range s.Tracks {
 		if ts.Class > sensors.ClassAir || ts.Status > Confirmed || len(ts.Sensors) != len(ts.SensorNS) || len(ts.Sensors) > maxTrackSensors {
 			return time.Time{}, fmt.Errorf("fusion: restore: track %d is malformed", ts.ID)
 		}
+	}
+	for _, ts := range s.Tracks {
 		tr := &Track{id: ts.ID, status: ts.Status, class: ts.Class, hits: ts.Hits, t: ts.T, lastUpdate: ts.LastUpdate,
 			seenAt: ts.SeenAt, identity: ts.Identity, identityTime: ts.IdentityTime, alt: ts.Alt, altVar: ts.AltVar,
 			altT: ts.AltT, born: ts.Born, score: ts.Score, maxScore: ts.MaxScore, airVotes: ts.AirVotes,
