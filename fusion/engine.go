@@ -127,6 +127,11 @@ type Result struct {
 	Late bool
 	// Rejected counts single detections refused, by reason.
 	Rejected map[string]int
+	// Changed are the tracks this report confirmed or gave a new identity,
+	// by ascending id, each once: what the rules should look at without
+	// waiting for their next round. The slice is the engine's; it is valid
+	// until the next report is applied.
+	Changed []*Track
 }
 
 // Plot is one detection in the engine's plane: east/north metres with its
@@ -162,9 +167,10 @@ type Engine struct {
 	frame   *geo.Frame
 	sensors map[string]*Sensor
 
-	tracks []*Track // live tracks by ascending id (deleted ones until compacted)
-	dead   int      // deleted tracks still in tracks
-	missed []*Track // scratch of countMisses
+	tracks  []*Track // live tracks by ascending id (deleted ones until compacted)
+	dead    int      // deleted tracks still in tracks
+	missed  []*Track // scratch of countMisses
+	changed []*Track // Result.Changed of the report being fused
 	// removed are the tracks deleted since the last Advance; handed those it
 	// returned (recycled at the next one); free the recycled, ready for reuse.
 	removed, handed, free []*Track
@@ -348,6 +354,8 @@ func (e *Engine) checkTime(s *Sensor, t time.Time) error {
 // fuse associates e.meas (taken at t by sensor s from its platform at
 // pe, pn) with the tracks and updates, confirms, starts and misses tracks.
 func (e *Engine) fuse(s *Sensor, t time.Time, pe, pn float64, res *Result) {
+	clear(e.changed)
+	e.changed = e.changed[:0]
 	late := t.Before(e.now)
 	res.Late = late
 	if !late {
@@ -373,6 +381,7 @@ func (e *Engine) fuse(s *Sensor, t time.Time, pe, pn float64, res *Result) {
 			pr.t.seenAt = t // not a miss either
 			continue
 		}
+		had := pr.t.identity
 		if !e.update(pr.t, m, s, t, pr) {
 			m.assigned = false // the filter refused it: the detection stands alone
 			continue
@@ -381,6 +390,9 @@ func (e *Engine) fuse(s *Sensor, t time.Time, pe, pn float64, res *Result) {
 		if pr.t.status == Tentative && (pr.t.hits >= e.p.ConfirmHits && pr.t.score >= e.p.ConfirmScore || s.Cooperative && m.ID != nil) {
 			pr.t.status = Confirmed
 			res.Confirmed++
+			e.changed = append(e.changed, pr.t)
+		} else if m.ID != nil && pr.t.status == Confirmed && (had == nil || !sameIdentity(had, pr.t.identity)) {
+			e.changed = append(e.changed, pr.t)
 		}
 	}
 	if !s.Cooperative && !late {
@@ -396,9 +408,16 @@ func (e *Engine) fuse(s *Sensor, t time.Time, pe, pn float64, res *Result) {
 			res.reject(ReasonLateUnassociated)
 			continue
 		}
-		e.newTrack(m, s, t)
+		if tr := e.newTrack(m, s, t); tr.status == Confirmed {
+			e.changed = append(e.changed, tr)
+		}
 		res.NewTracks++
 	}
+	if len(e.changed) > 1 {
+		slices.SortFunc(e.changed, func(a, b *Track) int { return cmp.Compare(a.id, b.id) })
+		e.changed = slices.Compact(e.changed)
+	}
+	res.Changed = e.changed
 	for i := range e.meas {
 		if m := &e.meas[i]; m.ID != nil && !m.rejected {
 			e.rememberCoop(m, t)
@@ -939,7 +958,7 @@ func (e *Engine) update(tr *Track, m *measurement, s *Sensor, t time.Time, pr pa
 }
 
 // newTrack starts a tentative track on an unassigned measurement.
-func (e *Engine) newTrack(m *measurement, s *Sensor, t time.Time) {
+func (e *Engine) newTrack(m *measurement, s *Sensor, t time.Time) *Track {
 	e.nextID++
 	var tr *Track
 	if n := len(e.free); n > 0 {
@@ -987,6 +1006,7 @@ func (e *Engine) newTrack(m *measurement, s *Sensor, t time.Time) {
 	}
 	e.tracks = append(e.tracks, tr) // ids ascend, so the slice stays sorted
 	e.reindex(tr, t)
+	return tr
 }
 
 // countMisses charges a missed detection, ln(1 − Pd) on the score, to each
