@@ -191,6 +191,11 @@ func (m *Manager) Evaluate(now time.Time, eng *fusion.Engine) []Delivery {
 		m.views = append(m.views, v)
 	}
 	m.prepare(now, eng)
+	return m.runViews(now, eng)
+}
+
+// runViews runs every rule on each of m.views, then forgets them.
+func (m *Manager) runViews(now time.Time, eng *fusion.Engine) []Delivery {
 	var out []Delivery
 	for i := range m.views {
 		v := &m.views[i]
@@ -203,6 +208,34 @@ func (m *Manager) Evaluate(now time.Time, eng *fusion.Engine) []Delivery {
 	}
 	clear(m.views) // do not keep tracks alive through the scratch slice
 	return out
+}
+
+// EvaluateTracks runs every rule over just the given confirmed tracks at
+// now — those a report has just confirmed or given a new identity
+// (fusion.Result.Changed) — so that what a single report makes plain (an
+// invalid MMSI, an identity at odds with the picture) is raised at once
+// rather than at the next whole round of Evaluate. What needs the whole
+// picture (rendezvous pairs, AIS/radar disagreements) is taken from the
+// last Evaluate. Deliveries come as from Evaluate, tracks in the order given.
+func (m *Manager) EvaluateTracks(now time.Time, eng *fusion.Engine, trs []*fusion.Track) []Delivery {
+	if len(m.rules) == 0 || len(trs) == 0 {
+		return nil
+	}
+	m.views = m.views[:0]
+	for _, tr := range trs {
+		if tr.Status() != fusion.Confirmed {
+			continue // deleted by the same report (or not yet confirmed)
+		}
+		st := m.states[tr.ID()]
+		if st == nil {
+			st = &trackState{}
+			m.states[tr.ID()] = st
+		}
+		v := m.view(eng, tr, now)
+		v.st = st
+		m.views = append(m.views, v)
+	}
+	return m.runViews(now, eng)
 }
 
 // TrackDeleted clears the alerts of tracks the engine deleted and forgets

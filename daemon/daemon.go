@@ -109,6 +109,12 @@ type Daemon struct {
 	recovered []outMsg // journaled by an earlier run, not acknowledged: published first
 	restored  bool     // the picture was restored from the state directory
 	closing   atomic.Bool
+	// The periodic picture save writes on a goroutine of its own: saveMu
+	// orders the writes, saveBusy skips a save while one is in flight,
+	// saveWG lets shutdown wait for it.
+	saveMu   sync.Mutex
+	saveBusy atomic.Bool
+	saveWG   sync.WaitGroup
 
 	brk       *broker.Broker
 	brokerURL string

@@ -41,17 +41,34 @@ func (d *Daemon) engineLoop(ctx context.Context) {
 			live[tr.ID()] = true
 		}
 		l.send(d.manager.DropMissing(d.engine.Now(), live))
+		l.flush()
 		l.lastSave = d.engine.Now()
 	}
 	tick := time.NewTicker(tickInterval)
 	defer tick.Stop()
+	// due fires when the earliest report held in the reorder window is due:
+	// a report is applied as soon as its window has passed, not on the next
+	// tick.
+	due := time.NewTimer(time.Hour)
+	defer due.Stop()
+	window := d.cfg.Ingest.ReorderWindow
 	for {
 		select {
 		case in := <-d.queue:
 			l.accept(in)
+			l.release(d.clock.Now().Add(-window))
+			l.flush()
+			l.arm(due, window)
+		case <-due.C:
+			l.armedAt = time.Time{}
+			l.release(d.clock.Now().Add(-window))
+			l.flush()
+			l.arm(due, window)
 		case <-tick.C:
 			l.expire()
-			l.release(d.clock.Now().Add(-d.cfg.Ingest.ReorderWindow))
+			l.release(d.clock.Now().Add(-window))
+			l.flush()
+			l.arm(due, window)
 		case <-ctx.Done():
 			d.closing.Store(true)
 			for {
@@ -65,18 +82,37 @@ func (d *Daemon) engineLoop(ctx context.Context) {
 			}
 			// Flush the reorder window: everything held is applied now.
 			l.release(time.Time{})
+			l.flush()
 			if err := d.saveState(); err != nil {
 				d.log.Error("picture not saved at shutdown", "err", err)
 			}
+			d.saveWG.Wait()
 			return
 		}
 	}
+}
+
+// arm sets timer t to fire when the earliest held report is due (at most
+// one tick away: the tick releases it then in any case).
+func (l *loop) arm(t *time.Timer, window time.Duration) {
+	if l.pending.Len() == 0 {
+		return
+	}
+	at := l.pending[0].rep.Time.Add(window)
+	if at.Equal(l.armedAt) {
+		return
+	}
+	l.armedAt = at
+	wait := min(max(at.Sub(l.d.clock.Now()), 0), tickInterval)
+	t.Reset(wait)
 }
 
 // loop is the engine goroutine's state.
 type loop struct {
 	d          *Daemon
 	pending    reorderHeap
+	armedAt    time.Time // when the due timer was last set to fire (the held report's due time)
+	outbox     []outMsg  // alert messages rendered, to be journaled and published by flush
 	arrivals   uint64
 	nextEval   time.Time // the next rule evaluation, on an evalInterval boundary of engine time
 	lastPic    time.Time
@@ -248,7 +284,7 @@ func (l *loop) evaluate(now time.Time) {
 	l.send(d.manager.Evaluate(now, d.engine))
 	if d.stateDir != "" && now.Sub(l.lastSave) >= saveEvery {
 		l.lastSave = now
-		if err := d.saveState(); err != nil {
+		if err := d.saveStateAsync(); err != nil {
 			d.log.Error("picture not saved", "err", err)
 		}
 	}
@@ -284,6 +320,11 @@ func (l *loop) apply(rep *sensors.Report) {
 		return
 	}
 	d.stats.reports.Add(1)
+	if len(res.Changed) > 0 {
+		// A track this report confirmed or named: its rules run now, not at
+		// the next whole second.
+		l.send(d.manager.EvaluateTracks(d.engine.Now(), d.engine, res.Changed))
+	}
 	applied := res.Detections
 	for _, n := range res.Rejected {
 		applied -= n
@@ -314,20 +355,42 @@ func (l *loop) send(ds []alert.Delivery) {
 				l.d.sink(m) // offline: straight to the replay's output
 				continue
 			}
-			if j := l.d.journal; j != nil {
-				// Written (and synced) before it is handed on: a crash from here on
-				// loses nothing, the next run publishes it again.
-				seq, err := j.Append(journal.Record{Topic: m.topic, Payload: m.payload, Agency: m.agency, ID: m.alert.ID,
-					Rev: m.alert.Rev, Rule: m.alert.Rule, State: m.alert.State, Written: time.Now().UTC()})
-				if err != nil {
-					l.d.metrics.journalErrors.Inc()
-					l.d.log.Error("alert not journaled; publishing it anyway", "id", m.alert.ID, "rev", m.alert.Rev, "err", err)
-				}
-				m.seq = seq
-			}
-			l.d.alerts <- m // blocking on purpose: an alert is never dropped for lack of room
+			l.outbox = append(l.outbox, m)
 		}
 	}
+}
+
+// flush journals the alert messages of the outbox in one transaction (one
+// sync to disk for all the alerts of a batch of reports) and hands them to
+// the publisher, in order. The engine loop calls it after every message,
+// release and tick.
+func (l *loop) flush() {
+	if len(l.outbox) == 0 {
+		return
+	}
+	if j := l.d.journal; j != nil {
+		// Written (and synced) before they are handed on: a crash from here on
+		// loses nothing, the next run publishes them again.
+		now := time.Now().UTC()
+		rs := make([]journal.Record, len(l.outbox))
+		for i, m := range l.outbox {
+			rs[i] = journal.Record{Topic: m.topic, Payload: m.payload, Agency: m.agency, ID: m.alert.ID,
+				Rev: m.alert.Rev, Rule: m.alert.Rule, State: m.alert.State, Written: now}
+		}
+		seqs, err := j.AppendAll(rs)
+		if err != nil {
+			l.d.metrics.journalErrors.Inc()
+			l.d.log.Error("alerts not journaled; publishing them anyway", "alerts", len(rs), "first_id", rs[0].ID, "err", err)
+		}
+		for i := range seqs {
+			l.outbox[i].seq = seqs[i]
+		}
+	}
+	for _, m := range l.outbox {
+		l.d.alerts <- m // blocking on purpose: an alert is never dropped for lack of room
+	}
+	clear(l.outbox)
+	l.outbox = l.outbox[:0]
 }
 
 func (l *loop) countTracks() {

@@ -5,6 +5,8 @@ import (
 	"math"
 	"time"
 
+	paho "github.com/eclipse/paho.mqtt.golang"
+
 	"github.com/vigia-project/vigia/alert"
 	"github.com/vigia-project/vigia/fusion"
 )
@@ -12,18 +14,95 @@ import (
 // publishLoop publishes every alert delivery at QoS 1 and waits for the
 // broker's acknowledgement, trying again while it fails. It ends when
 // d.alerts is closed and drained, or, during shutdown, when the flush
-// timeout has passed (what is left is logged as lost).
+// timeout has passed (what is left is logged as lost). The messages waiting
+// are published together, up to maxPublishBatch, and their
+// acknowledgements awaited after: a burst of alerts costs one round trip to
+// the broker and one journal transaction, not one each.
 func (d *Daemon) publishLoop() {
 	var deadline time.Time
 	// What a previous run journaled and the broker never acknowledged goes
 	// out first (receivers deduplicate on id and rev).
-	for _, m := range d.recovered {
-		d.publishOne(m, &deadline)
+	for len(d.recovered) > 0 {
+		n := min(len(d.recovered), maxPublishBatch)
+		d.publishBatch(d.recovered[:n], &deadline)
+		d.recovered = d.recovered[n:]
 	}
 	d.recovered = nil
+	batch := make([]outMsg, 0, maxPublishBatch)
 	for m := range d.alerts {
-		d.publishOne(m, &deadline)
+		batch = append(batch[:0], m)
+	more:
+		for len(batch) < maxPublishBatch {
+			select {
+			case m, ok := <-d.alerts:
+				if !ok {
+					break more // closed: the range ends after this batch
+				}
+				batch = append(batch, m)
+			default:
+				break more
+			}
+		}
+		d.publishBatch(batch, &deadline)
+		clear(batch)
 	}
+}
+
+// maxPublishBatch bounds the alert messages published before their
+// acknowledgements are awaited.
+const maxPublishBatch = 64
+
+// publishBatch publishes ms at QoS 1, all at once, then waits for each
+// acknowledgement in order and removes the acknowledged from the journal in
+// one transaction. From the first that fails, the rest go again one by one
+// (publishOne), in order: those after it that the broker did take arrive
+// twice, which receivers deduplicate on (id, rev), rather than out of order.
+func (d *Daemon) publishBatch(ms []outMsg, dl *time.Time) {
+	if len(ms) == 1 || d.closing.Load() {
+		for _, m := range ms {
+			d.publishOne(m, dl)
+		}
+		return
+	}
+	start := time.Now()
+	toks := make([]paho.Token, len(ms))
+	for i, m := range ms {
+		toks[i] = d.client.Publish(m.topic, 1, false, m.payload)
+	}
+	var done []uint64
+	failed := len(ms)
+	for i, m := range ms {
+		if !toks[i].WaitTimeout(5*time.Second) || toks[i].Error() != nil {
+			failed = i
+			break
+		}
+		if m.seq != 0 {
+			done = append(done, m.seq)
+		}
+		d.acknowledged(m, start)
+	}
+	if d.journal != nil && len(done) > 0 {
+		if err := d.journal.DoneAll(done); err != nil {
+			d.metrics.journalErrors.Inc()
+			d.log.Error("journal: acknowledged alerts not marked done (they will be sent again after a restart)",
+				"alerts", len(done), "err", err)
+		}
+	}
+	if failed < len(ms) {
+		d.metrics.pubRetries.Inc()
+		d.log.Warn("alert publish failed; trying again one by one", "id", ms[failed].alert.ID, "rev", ms[failed].alert.Rev,
+			"agency", ms[failed].agency, "err", toks[failed].Error())
+		for _, m := range ms[failed:] {
+			d.publishOne(m, dl)
+		}
+	}
+}
+
+// acknowledged counts an alert message the broker has acknowledged.
+func (d *Daemon) acknowledged(m outMsg, start time.Time) {
+	d.metrics.published.Observe(time.Since(start).Seconds())
+	d.metrics.alerts.WithLabelValues(m.alert.Rule, m.agency, m.alert.State).Inc()
+	d.stats.alerts.Add(1)
 }
 
 // publishOne publishes one alert message at QoS 1, trying again until the
@@ -51,9 +130,7 @@ func (d *Daemon) publishOne(m outMsg, dl *time.Time) {
 							"id", m.alert.ID, "rev", m.alert.Rev, "err", err)
 					}
 				}
-				d.metrics.published.Observe(time.Since(start).Seconds())
-				d.metrics.alerts.WithLabelValues(m.alert.Rule, m.agency, m.alert.State).Inc()
-				d.stats.alerts.Add(1)
+				d.acknowledged(m, start)
 				break
 			}
 			if !deadline.IsZero() && time.Now().After(deadline) {

@@ -27,30 +27,77 @@ type savedState struct {
 
 func (d *Daemon) statePath() string { return filepath.Join(d.stateDir, "picture.gob") }
 
-// saveState writes the snapshot atomically (temporary file, sync, rename).
-// It runs on the engine goroutine.
+// saveState encodes the snapshot and writes it atomically (temporary file,
+// sync, rename), waiting for a write saveStateAsync left in flight. It runs
+// on the engine goroutine; the daemon uses it at shutdown.
 func (d *Daemon) saveState() error {
 	if d.stateDir == "" {
 		return nil
 	}
-	es, err := d.engine.Snapshot()
+	b, err := d.encodeState()
 	if err != nil {
 		return err
+	}
+	d.saveMu.Lock()
+	defer d.saveMu.Unlock()
+	return d.writeState(b)
+}
+
+// saveStateAsync encodes the snapshot on the engine goroutine (it must see
+// the picture of one instant) and leaves the file write and its sync — tens
+// of milliseconds on a busy disk — to another goroutine, so that they do not
+// hold up reports and alerts. If the previous write is still going, this
+// snapshot is skipped: the next one follows saveEvery later.
+func (d *Daemon) saveStateAsync() error {
+	if d.stateDir == "" {
+		return nil
+	}
+	if !d.saveBusy.CompareAndSwap(false, true) {
+		d.log.Warn("picture not saved: the previous save is still being written")
+		return nil
+	}
+	b, err := d.encodeState()
+	if err != nil {
+		d.saveBusy.Store(false)
+		return err
+	}
+	d.saveWG.Add(1)
+	go func() {
+		defer d.saveWG.Done()
+		defer d.saveBusy.Store(false)
+		d.saveMu.Lock()
+		defer d.saveMu.Unlock()
+		if err := d.writeState(b); err != nil {
+			d.log.Error("picture not saved", "err", err)
+		}
+	}()
+	return nil
+}
+
+func (d *Daemon) encodeState() ([]byte, error) {
+	es, err := d.engine.Snapshot()
+	if err != nil {
+		return nil, err
 	}
 	ms, err := d.manager.Snapshot()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var buf bytes.Buffer
 	if err := gob.NewEncoder(&buf).Encode(savedState{Saved: d.engine.Now(), Engine: es, Manager: ms}); err != nil {
-		return err
+		return nil, err
 	}
+	return buf.Bytes(), nil
+}
+
+// writeState writes an encoded snapshot atomically; the caller holds saveMu.
+func (d *Daemon) writeState(b []byte) error {
 	tmp, err := os.CreateTemp(d.stateDir, "picture-*.tmp")
 	if err != nil {
 		return err
 	}
 	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(buf.Bytes()); err != nil {
+	if _, err := tmp.Write(b); err != nil {
 		tmp.Close()
 		return err
 	}

@@ -47,8 +47,6 @@ var (
 const (
 	ReasonOutOfRegion = "out_of_region"
 	ReasonBadGeometry = "bad_geometry"
-	// ReasonLateUnassociated: a detection of an out-of-sequence report that no track took (too old to start one).
-	ReasonLateUnassociated = "late_unassociated"
 )
 
 // maxRegionM bounds how far from the frame origin a detection may lie.
@@ -195,6 +193,15 @@ type Engine struct {
 	gm    int
 	gt    time.Time
 	visit func(min, max [2]float64, tr *Track) bool
+	// Advance: each track's quick state, by place in tracks; for
+	// mergeDuplicates, the confirmed tracks (places in tracks), their boxes
+	// in a grid, a grid query's answer and the candidates of one track
+	quick     []quickPos
+	confirmed []int32
+	cboxes    []box
+	cgrid     cellGrid
+	hits      []int32
+	dupCand   []int32
 	// the miss search of the report being fused
 	ms        *Sensor
 	mt        time.Time
@@ -395,17 +402,18 @@ func (e *Engine) fuse(s *Sensor, t time.Time, pe, pn float64, res *Result) {
 			e.changed = append(e.changed, pr.t)
 		}
 	}
-	if !s.Cooperative && !late {
+	// An out-of-sequence report counts like any other: a sensor whose reports
+	// always come a little after the others' (a slower gateway, a scan
+	// published when it ends) must still start tracks of what only it sees
+	// and charge misses to them. countMisses leaves alone the tracks updated
+	// after the report's time: whether it missed them is not known.
+	if !s.Cooperative {
 		e.countMisses(s, pe, pn, t)
 		e.clutter.learn(s, pe, pn, e.meas)
 	}
 	for i := range e.meas {
 		m := &e.meas[i]
 		if m.assigned || m.rejected {
-			continue
-		}
-		if late {
-			res.reject(ReasonLateUnassociated)
 			continue
 		}
 		if tr := e.newTrack(m, s, t); tr.status == Confirmed {
@@ -1071,15 +1079,21 @@ func (e *Engine) Advance(now time.Time) []*Track {
 	if !now.Before(e.sweepAt) {
 		e.sweepBoxes(now)
 	}
-	for _, tr := range e.tracks {
+	// Each live track's quick state, kept (by place in e.tracks) for
+	// mergeDuplicates; a track past its timeout needs none.
+	e.quick = slices.Grow(e.quick[:0], len(e.tracks))[:len(e.tracks)]
+	for i, tr := range e.tracks {
 		if tr.status == Deleted {
 			continue
 		}
 		age := now.Sub(tr.lastUpdate)
-		_, P := tr.quickState(now)
 		if (tr.status == Tentative && age > e.p.TentativeTimeout) ||
-			(tr.status == Confirmed && age > e.p.CoastTime) ||
-			posSigma(&P) > e.p.MaxSigmaM {
+			(tr.status == Confirmed && age > e.p.CoastTime) {
+			e.remove(tr)
+			continue
+		}
+		e.quick[i] = tr.quickPos(now)
+		if e.quick[i].sigma > e.p.MaxSigmaM {
 			e.remove(tr)
 		}
 	}
@@ -1099,38 +1113,71 @@ func (e *Engine) Advance(now time.Time) []*Track {
 // mergeDuplicates finds confirmed tracks that follow the same target — two
 // tracks born of one target, e.g. from two sensors before either confirmed —
 // and, after three checks in a row, deletes the younger (keeping the older
-// id, the identity both had, and the sensors of both).
+// id, the identity both had, and the sensors of both). It reads the quick
+// states Advance left in e.quick.
+//
+// A track's candidates are the older confirmed tracks whose gate boxes
+// touch a box of three position σ around it: the tracks an R-tree search
+// of the engine's index would visit, found instead in a grid of the
+// confirmed tracks' boxes built once per call (a few cell reads per track
+// where a tree search walks its nodes). When several older tracks qualify,
+// the oldest is taken, whatever order they were found in.
 func (e *Engine) mergeDuplicates(now time.Time) {
-	var dead []*Track
-	for _, tr := range e.tracks {
-		if tr.status != Confirmed {
-			continue
+	e.confirmed = e.confirmed[:0]
+	e.cboxes = e.cboxes[:0]
+	for i, tr := range e.tracks {
+		if tr.status == Confirmed && !tr.boxUntil.IsZero() {
+			e.confirmed = append(e.confirmed, int32(i))
+			e.cboxes = append(e.cboxes, box{lo: tr.boxMin, hi: tr.boxMax})
 		}
-		x, P := tr.quickState(now)
-		r := 3 * posSigma(&P)
-		older := (*Track)(nil)
-		e.index.Search([2]float64{x[0] - r, x[1] - r}, [2]float64{x[0] + r, x[1] + r}, func(_, _ [2]float64, o *Track) bool {
-			if o == tr || o.status != Confirmed || o.id > tr.id {
-				return true
+	}
+	if len(e.confirmed) < 2 {
+		for _, i := range e.confirmed {
+			e.tracks[i].dupCount = 0
+		}
+		return
+	}
+	e.cgrid.build(e.cboxes)
+	// A fresh round number: each track's state at now (mergeDistance's) is
+	// then computed once, kept in its prediction cache, however many tracks
+	// it is compared with.
+	e.seq++
+	var dead []*Track
+	for j, i := range e.confirmed {
+		tr, q := e.tracks[i], &e.quick[i]
+		x := q.x
+		r := 3 * q.sigma
+		lo, hi := [2]float64{x[0] - r, x[1] - r}, [2]float64{x[0] + r, x[1] + r}
+		e.hits = e.cgrid.query(e.hits[:0], lo, hi)
+		// The older ones (ids ascend with the place in e.tracks) that pass the cheap tests.
+		e.dupCand = e.dupCand[:0]
+		for _, k := range e.hits {
+			if int(k) >= j || !e.cboxes[k].intersects(lo, hi) {
+				continue
 			}
+			o := e.tracks[e.confirmed[k]]
 			// Two identities are two vessels, however close (moored side by side).
 			if tr.identity != nil && o.identity != nil && !sameIdentity(tr.identity, o.identity) {
-				return true
+				continue
 			}
 			// Cheap first: the other track's position (at its own time) must lie
 			// within the position part of the gate.
 			dt := now.Sub(o.t).Seconds()
 			de, dn := o.f.x[0]+dt*o.f.x[2]-x[0], o.f.x[1]+dt*o.f.x[3]-x[1]
-			v := P[0][0] + P[1][1] + o.f.P[0][0] + o.f.P[1][1] + dt*dt*(o.f.P[2][2]+o.f.P[3][3])
+			v := q.a + q.c + o.f.P[0][0] + o.f.P[1][1] + dt*dt*(o.f.P[2][2]+o.f.P[3][3])
 			if de*de+dn*dn > 2*e.p.MergeChi2*v {
-				return true
+				continue
 			}
-			if mergeDistance(tr, o, now) <= e.p.MergeChi2 {
+			e.dupCand = append(e.dupCand, k)
+		}
+		slices.Sort(e.dupCand)
+		older := (*Track)(nil)
+		for _, k := range e.dupCand {
+			if o := e.tracks[e.confirmed[k]]; e.mergeDistance(tr, o, now) <= e.p.MergeChi2 {
 				older = o
-				return false
+				break
 			}
-			return true
-		})
+		}
 		if older == nil {
 			tr.dupCount = 0
 			continue
@@ -1154,9 +1201,9 @@ func (e *Engine) mergeDuplicates(now time.Time) {
 
 // mergeDistance is the squared Mahalanobis distance between two tracks'
 // states at now, under the sum of their covariances.
-func mergeDistance(a, b *Track, now time.Time) float64 {
-	xa, Pa := a.StateAt(now)
-	xb, Pb := b.StateAt(now)
+func (e *Engine) mergeDistance(a, b *Track, now time.Time) float64 {
+	xa, Pa := e.stateAt(a, now)
+	xb, Pb := e.stateAt(b, now)
 	var d State
 	var S [4][4]float64
 	for i := 0; i < 4; i++ {
@@ -1176,6 +1223,16 @@ func mergeDistance(a, b *Track, now time.Time) float64 {
 		}
 	}
 	return q
+}
+
+// stateAt is tr.StateAt(now), kept in the track's prediction cache for the
+// current round (e.seq).
+func (e *Engine) stateAt(tr *Track, now time.Time) (*State, *Cov) {
+	if tr.predSeq != e.seq {
+		tr.predSeq = e.seq
+		tr.predX, tr.predP = tr.StateAt(now)
+	}
+	return &tr.predX, &tr.predP
 }
 
 func (e *Engine) remove(tr *Track) {

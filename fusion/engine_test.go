@@ -118,6 +118,62 @@ func TestLateReportRefused(t *testing.T) {
 	}
 }
 
+// TestLateSensorStartsTracks: a radar whose every scan arrives after an AIS
+// report has moved the engine clock on (out of sequence by 0.5 s) still
+// starts, confirms and keeps the track of a dark target only it sees, and
+// its clutter does not pile up.
+func TestLateSensorStartsTracks(t *testing.T) {
+	e := testEngine(t)
+	e.p.OOSMWindow = 2 * time.Second
+	rng := rand.New(rand.NewPCG(3, 4))
+	dark := target{start: geo.Destination(radarPos, 60, 20000), course: 10, speed: 8}
+	ship := target{start: geo.Destination(radarPos, 200, 15000), course: 300, speed: 6}
+	for k := 0; k < 40; k++ {
+		at := t0.Add(time.Duration(k) * 2500 * time.Millisecond)
+		p := ship.at(float64(k)*2.5 + 0.5)
+		ais := &sensors.Report{Sensor: "ais", Time: at.Add(500 * time.Millisecond), Detections: []sensors.Detection{
+			{Lat: p.Lat, Lon: p.Lon, ID: &sensors.Identity{MMSI: 367000001}}}}
+		if _, err := e.Apply(ais); err != nil {
+			t.Fatal(err)
+		}
+		res, err := e.Apply(radarScan(rng, at, float64(k)*2.5, 5, dark))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !res.Late {
+			t.Fatalf("scan %d not out of sequence", k)
+		}
+		if len(res.Rejected) > 0 {
+			t.Fatalf("scan %d: detections refused: %v", k, res.Rejected)
+		}
+		e.Advance(at.Add(500 * time.Millisecond))
+	}
+	var darkTracks, tentative int
+	want := dark.at(39 * 2.5)
+	for _, tr := range e.Tracks() {
+		if tr.Status() != Confirmed {
+			tentative++
+			continue
+		}
+		if id, _ := tr.Identity(); id != nil {
+			continue
+		}
+		x, _ := tr.StateAt(e.Now())
+		pos := e.Frame().FromENU(x[0], x[1], 0)
+		if d := geo.Distance(pos, want); d > 300 {
+			t.Errorf("dark track %s is %.0f m from the target", tr.Name(), d)
+		}
+		darkTracks++
+	}
+	if darkTracks != 1 {
+		t.Errorf("%d confirmed dark tracks, want 1", darkTracks)
+	}
+	// 5 clutter plots a scan, each living until its misses (or timeout) end it.
+	if tentative > 40 {
+		t.Errorf("%d tentative tracks: late clutter is not being cleared", tentative)
+	}
+}
+
 func TestUnknownSensorAndNoPlatform(t *testing.T) {
 	e := testEngine(t)
 	if _, err := e.Apply(&sensors.Report{Sensor: "nope", Time: t0}); !errors.Is(err, ErrUnknownSensor) {

@@ -114,7 +114,11 @@ func applyGain(x *State, P *Cov, nu [2]float64, Si [2][2]float64, R [2][2]float6
 
 // posSigma returns the standard deviation of position along the worse axis (m).
 func posSigma(P *Cov) float64 {
-	a, b, c := P[0][0], P[0][1], P[1][1]
+	return posSigmaOf(P[0][0], P[0][1], P[1][1])
+}
+
+// posSigmaOf is posSigma of the position covariance [[a b] [b c]].
+func posSigmaOf(a, b, c float64) float64 {
 	// largest eigenvalue of [[a b][b c]]
 	l := (a+c)/2 + math.Sqrt((a-c)*(a-c)/4+b*b)
 	return math.Sqrt(math.Max(l, 0))

@@ -56,7 +56,8 @@ type Track struct {
 	seenAt     time.Time // the last report that took a detection for it without applying it
 	pairSeq    uint64    // the association round that last took this track
 	local      int32     // its index among this round's candidate tracks
-	// predX, predP are its prediction to the time of association round predSeq.
+	// predX, predP are its prediction to the time of round predSeq (an
+	// association, or Advance's duplicate check).
 	predSeq      uint64
 	identity     *sensors.Identity
 	identityTime time.Time
@@ -263,4 +264,35 @@ func (t *Track) quickState(at time.Time) (State, Cov) {
 		predictCV(&x, &P, dt, t.ip.q[nModes-1])
 	}
 	return x, P
+}
+
+// quickPos is the part of a track's quick state that Advance's housekeeping
+// reads: the position moved along the velocity, the position block
+// [[a b] [b c]] of the covariance, and its σ along the major axis (posSigma).
+type quickPos struct {
+	x              State
+	a, b, c, sigma float64
+}
+
+// quickPos is quickState without the velocity rows of the covariance: the
+// same arithmetic as predictCV's on the position block, so the same bits.
+func (t *Track) quickPos(at time.Time) quickPos {
+	x, P := t.f.x, &t.f.P
+	q := quickPos{a: P[0][0], b: P[0][1], c: P[1][1]}
+	if dt := at.Sub(t.t).Seconds(); dt > 0 {
+		x[0] += dt * x[2]
+		x[1] += dt * x[3]
+		q.a += dt*(P[0][2]+P[2][0]) + dt*dt*P[2][2]
+		q.b += dt*(P[0][3]+P[2][1]) + dt*dt*P[2][3]
+		q.c += dt*(P[1][3]+P[3][1]) + dt*dt*P[3][3]
+		sa := t.ip.q[nModes-1]
+		qa := sa * sa
+		dt2 := dt * dt
+		q11 := qa * dt2 * dt2 / 4
+		q.a += q11
+		q.c += q11
+	}
+	q.x = x
+	q.sigma = posSigmaOf(q.a, q.b, q.c)
+	return q
 }

@@ -63,28 +63,68 @@ func Open(path string) (*Journal, error) {
 
 // Append writes r durably and returns its sequence number.
 func (j *Journal) Append(r Record) (uint64, error) {
-	v, err := json.Marshal(r)
+	seqs, err := j.AppendAll([]Record{r})
 	if err != nil {
 		return 0, err
 	}
-	var seq uint64
-	err = j.db.Update(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucket)
-		var err error
-		if seq, err = b.NextSequence(); err != nil {
-			return err
+	return seqs[0], nil
+}
+
+// AppendAll writes rs durably, in order, in one transaction (one sync to
+// disk however many there are), and returns their sequence numbers.
+func (j *Journal) AppendAll(rs []Record) ([]uint64, error) {
+	if len(rs) == 0 {
+		return nil, nil
+	}
+	vs := make([][]byte, len(rs))
+	for i := range rs {
+		v, err := json.Marshal(rs[i])
+		if err != nil {
+			return nil, err
 		}
-		return b.Put(key(seq), v)
+		vs[i] = v
+	}
+	seqs := make([]uint64, len(rs))
+	err := j.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucket)
+		for i, v := range vs {
+			seq, err := b.NextSequence()
+			if err != nil {
+				return err
+			}
+			if err := b.Put(key(seq), v); err != nil {
+				return err
+			}
+			seqs[i] = seq
+		}
+		return nil
 	})
 	if err != nil {
-		return 0, fmt.Errorf("journal: append %s rev %d: %w", r.ID, r.Rev, err)
+		if len(rs) == 1 {
+			return nil, fmt.Errorf("journal: append %s rev %d: %w", rs[0].ID, rs[0].Rev, err)
+		}
+		return nil, fmt.Errorf("journal: append %d records (%s rev %d first): %w", len(rs), rs[0].ID, rs[0].Rev, err)
 	}
-	return seq, nil
+	return seqs, nil
 }
 
 // Done removes the record seq: the broker has it.
-func (j *Journal) Done(seq uint64) error {
-	return j.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucket).Delete(key(seq)) })
+func (j *Journal) Done(seq uint64) error { return j.DoneAll([]uint64{seq}) }
+
+// DoneAll removes the records seqs in one transaction.
+func (j *Journal) DoneAll(seqs []uint64) error {
+	if len(seqs) == 0 {
+		return nil
+	}
+	return j.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucket)
+		for _, seq := range seqs {
+			if err := b.Delete(key(seq)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // Pending returns the records not yet acknowledged, oldest first.

@@ -63,3 +63,37 @@ func TestLocked(t *testing.T) {
 		t.Fatal("opened a locked journal")
 	}
 }
+
+// AppendAll and DoneAll act as Append and Done one by one: order and
+// sequence numbers kept, only the records done removed.
+func TestBatches(t *testing.T) {
+	j, err := Open(filepath.Join(t.TempDir(), "journal.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	var rs []Record
+	for i := range 4 {
+		rs = append(rs, Record{Topic: "vigia/alerts/semar", ID: "x", Rev: i + 1, Agency: "semar"})
+	}
+	seqs, err := j.AppendAll(rs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(seqs) != 4 || seqs[0] >= seqs[1] || seqs[1] >= seqs[2] || seqs[2] >= seqs[3] {
+		t.Fatalf("seqs %v", seqs)
+	}
+	if err := j.DoneAll([]uint64{seqs[1], seqs[3]}); err != nil {
+		t.Fatal(err)
+	}
+	p, err := j.Pending()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p) != 2 || p[0].Rev != 1 || p[1].Rev != 3 || p[0].Seq != seqs[0] || p[1].Seq != seqs[2] {
+		t.Fatalf("pending %+v", p)
+	}
+	if s, err := j.AppendAll(nil); err != nil || len(s) != 0 {
+		t.Fatalf("empty batch: %v %v", s, err)
+	}
+}

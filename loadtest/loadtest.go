@@ -28,13 +28,15 @@
 // The probes: AIS position reports (JSON, on a sensor of the bench's own) of
 // vessels with an invalid MMSI, each a vessel of its own far from the
 // others. A cooperative report with an identity confirms its track at once,
-// and the identity_mismatch rule raises an alert on the next evaluation; the
-// latency is from just before the probe is published to the alert's
+// and the rules run on a track as soon as a report confirms it, so the
+// identity_mismatch rule raises an alert right after the probe is applied;
+// the latency is from just before the probe is published to the alert's
 // receipt on vigia/alerts/{agency}. It is bounded below by the daemon's
 // design: reports are held ingest.reorder_window before they are applied,
-// the window is released on a 100 ms tick, and the rules run on whole
-// seconds of measurement time. Aligned probes, published 20 ms before a
-// whole second, take the last of these out and show the rest of the path.
+// and each alert is written to the journal (synced to disk) before it is
+// published. Aligned probes, published in batches of ten 20 ms before a
+// whole second, meet the whole-second round of the rules and show the cost
+// of a burst of alerts.
 package loadtest
 
 import (

@@ -57,8 +57,8 @@ func WriteText(w io.Writer, r *Result) error {
 		}
 		tw.Flush()
 		fmt.Fprintln(w, "random: probes at random phases of the second; aligned: published 20 ms before a whole second.")
-		fmt.Fprintln(w, "bounds: reports are held ingest.reorder_window, released on a 100 ms tick, and the rules run on")
-		fmt.Fprintln(w, "whole seconds of measurement time: a random-phase probe waits 0–1 s for its evaluation on top.")
+		fmt.Fprintln(w, "bounds: a report is held ingest.reorder_window, then applied; the rules run at once on a track it")
+		fmt.Fprintln(w, "confirms or names, and the alert is journaled (one disk sync per batch) before it is published.")
 	}
 	return nil
 }
