@@ -238,6 +238,10 @@ type Tracker struct {
 
 // Rules holds each rule's thresholds.
 type Rules struct {
+	// EvaluateEvery is how often the rules run over the whole picture (on
+	// whole multiples of engine time). A track a report confirms or names
+	// is looked at by the rules at once, whatever this says.
+	EvaluateEvery time.Duration `yaml:"evaluate_every"`
 	// DarkVessel raises an alert for a confirmed surface track with no AIS nearby.
 	DarkVessel DarkVessel `yaml:"dark_vessel"`
 	// IdentityMismatch: AIS far from the radar track, one MMSI in two places, or an invalid MMSI.

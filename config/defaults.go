@@ -24,7 +24,7 @@ func (c *Config) applyDefaults() {
 	setI(&in.MaxPayloadBytes, 1<<20)
 	setD(&in.MaxPast, 10*time.Minute)
 	setD(&in.MaxFuture, 30*time.Second)
-	setD(&in.ReorderWindow, time.Second)
+	setD(&in.ReorderWindow, 20*time.Millisecond)
 	setD(&in.LogInterval, time.Minute)
 	setF(&in.SensorRate, 1000)
 	setI(&in.SensorBurst, 2000)
@@ -52,6 +52,7 @@ func (c *Config) applyDefaults() {
 	setF(&t.AirAltitudeM, 150)
 	setD(&t.TracksInterval, 5*time.Second)
 
+	setD(&c.Rules.EvaluateEvery, 5*time.Second)
 	dv := &c.Rules.DarkVessel
 	if dv.Enabled == nil {
 		dv.Enabled = ptr(true)

@@ -105,6 +105,9 @@ func (c *Config) validate() error {
 	v.positive("tracker.air_altitude_m", t.AirAltitudeM)
 	v.positive("tracker.oosm_window", t.OOSMWindow.Seconds())
 
+	if e := c.Rules.EvaluateEvery; e < time.Second || e > time.Minute {
+		v.fail("rules.evaluate_every", "must be between 1s and 1m, not %s", e)
+	}
 	dv := c.Rules.DarkVessel
 	v.positive("rules.dark_vessel.ais_radius_m", dv.AISRadiusM)
 	v.positive("rules.dark_vessel.ais_window", dv.AISWindow.Seconds())

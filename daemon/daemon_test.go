@@ -419,6 +419,7 @@ func TestReorderWindowSameAlerts(t *testing.T) {
 	run := func(swap bool) []string {
 		c := testConfig(t, "")
 		c.Signing.KeyFile = key
+		c.Ingest.ReorderWindow = time.Second
 		c.Broker.ClientID += fmt.Sprint(swap)
 		r := startDaemon(t, c)
 		gw := client(t, r.d.BrokerURL(), "gw-reorder")

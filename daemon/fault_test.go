@@ -234,9 +234,11 @@ func TestBrokerRestartLosesNoAlert(t *testing.T) {
 	if testing.Short() {
 		t.Skip("two runs through a real broker")
 	}
-	// The broker goes down just before the message that brings the scene to
-	// 06:01:01, when the first dark_vessel alerts are raised.
+	// The broker goes down just before the message that brings the scene
+	// (less the reorder window) past 06:01:00, when the first dark_vessel
+	// alerts are raised.
 	restartAt := 0
+	window := testConfig(t, "").Ingest.ReorderWindow
 	{
 		g, err := sim.NewGenerator(sim.RioGrande(t0), 2, "vigia/")
 		if err != nil {
@@ -248,7 +250,7 @@ func TestBrokerRestartLosesNoAlert(t *testing.T) {
 				continue
 			}
 			k++
-			if !msg.Time.Before(t0.Add(61 * time.Second)) {
+			if msg.Time.After(t0.Add(time.Minute + window)) {
 				restartAt = k
 				break
 			}

@@ -22,8 +22,10 @@ const (
 	reasonNoPlatform     = "no_platform"
 )
 
-// tickInterval is how often the engine loop releases reports from the
-// reorder window; rules run on every whole evalInterval of engine time.
+// tickInterval is how often the engine loop looks at the reorder window
+// and its partial messages when no report comes; the engine advances (tracks
+// coasting too long are deleted, the picture published) on every whole
+// evalInterval of engine time.
 const (
 	tickInterval = 100 * time.Millisecond
 	evalInterval = time.Second
@@ -114,7 +116,8 @@ type loop struct {
 	armedAt    time.Time // when the due timer was last set to fire (the held report's due time)
 	outbox     []outMsg  // alert messages rendered, to be journaled and published by flush
 	arrivals   uint64
-	nextEval   time.Time // the next rule evaluation, on an evalInterval boundary of engine time
+	nextEval   time.Time // the next Advance, on an evalInterval boundary of engine time
+	nextRules  time.Time // the next round of the rules (from that Advance on)
 	lastPic    time.Time
 	reports    []sensors.Report // scratch for one payload's reports
 	lastExpire time.Time
@@ -250,6 +253,7 @@ func (l *loop) release(upTo time.Time) {
 	}
 	if upTo.IsZero() {
 		if now := d.engine.Now(); !now.IsZero() {
+			l.nextRules = time.Time{} // the last round runs whenever it falls
 			l.evaluate(now)
 		}
 		return
@@ -275,13 +279,20 @@ func (l *loop) evaluateUntil(t time.Time) {
 	}
 }
 
-// evaluate moves the engine to now, clears the alerts of deleted tracks,
-// runs the rules, and publishes the picture when its interval has passed.
+// evaluate moves the engine to now and clears the alerts of deleted tracks
+// (every second), runs the rules over the whole picture when a whole
+// rules.evaluate_every of engine time has come, and publishes the picture
+// when its interval has passed. Between rounds the rules still run at once
+// on a track a report confirms or names (apply).
 func (l *loop) evaluate(now time.Time) {
 	d := l.d
 	dead := d.engine.Advance(now)
 	l.send(d.manager.TrackDeleted(now, d.engine, dead))
-	l.send(d.manager.Evaluate(now, d.engine))
+	if !now.Before(l.nextRules) {
+		every := d.cfg.Rules.EvaluateEvery
+		l.send(d.manager.Evaluate(now, d.engine))
+		l.nextRules = now.Truncate(every).Add(every)
+	}
 	if d.stateDir != "" && now.Sub(l.lastSave) >= saveEvery {
 		l.lastSave = now
 		if err := d.saveStateAsync(); err != nil {
