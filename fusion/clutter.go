@@ -1,6 +1,10 @@
 package fusion
 
-import "math"
+import (
+	"cmp"
+	"math"
+	"slices"
+)
 
 // The clutter map learns, per sensor and per cell of the plane, how many
 // false detections a scan brings: after every scan, each cell inside the
@@ -31,14 +35,14 @@ type clutterTile [tileCells][tileCells]float32
 type clutterMap struct {
 	prior  float64
 	tiles  map[tileKey]*clutterTile
-	counts map[[2]int32]int // scratch: unassigned detections of this scan, by cell
+	counts []cellCount // scratch: unassigned detections of this scan, by cell
 	// the last tile looked up, a cache for runs of lookups in one area
 	lastKey  tileKey
 	lastTile *clutterTile
 }
 
 func newClutterMap(prior float64) *clutterMap {
-	return &clutterMap{prior: prior, tiles: map[tileKey]*clutterTile{}, counts: map[[2]int32]int{}}
+	return &clutterMap{prior: prior, tiles: map[tileKey]*clutterTile{}}
 }
 
 func cellOf(e, n float64) (int32, int32) {
@@ -84,43 +88,94 @@ func (c *clutterMap) density(s *Sensor, e, n float64) float64 {
 }
 
 // learn updates the cells covered by one scan of s from (pe, pn) with the
-// measurements no track took.
+// measurements no track took. A wide-area sensor covers thousands of cells,
+// nearly all without a detection: the scan's detections are counted into a
+// list sorted by cell, and the walk over the coverage (a chord of cells per
+// column) meets them in the same order, with no lookup per cell.
 func (c *clutterMap) learn(s *Sensor, pe, pn float64, meas []measurement) {
-	clear(c.counts)
+	cc := c.counts[:0]
 	for i := range meas {
 		m := &meas[i]
 		if m.assigned || m.rejected {
 			continue
 		}
 		x, y := cellOf(m.E, m.N)
-		c.counts[[2]int32{x, y}]++
+		cc = append(cc, cellCount{x: x, y: y, n: 1})
 	}
+	slices.SortFunc(cc, func(a, b cellCount) int {
+		if a.x != b.x {
+			return cmp.Compare(a.x, b.x)
+		}
+		return cmp.Compare(a.y, b.y)
+	})
+	if len(cc) > 1 { // one entry per cell, its count summed
+		w := 0
+		for _, e := range cc[1:] {
+			if e.x == cc[w].x && e.y == cc[w].y {
+				cc[w].n += e.n
+				continue
+			}
+			w++
+			cc[w] = e
+		}
+		cc = cc[:w+1]
+	}
+	c.counts = cc
 	area := clutterCell * clutterCell
-	visit := func(x, y int32) {
+	visit := func(x, y int32, n int) {
 		t, i, j := c.tile(s, x, y, true)
 		d := float64(t[i][j])
 		if d == 0 {
 			d = c.prior
 		}
-		d = (1-clutterAlpha)*d + clutterAlpha*float64(c.counts[[2]int32{x, y}])/area
+		d = (1-clutterAlpha)*d + clutterAlpha*float64(n)/area
 		t[i][j] = float32(math.Max(d, clutterFloor))
 	}
 	if s.RangeM <= 0 {
 		// Unlimited coverage: only the cells where something was seen learn.
-		for k := range c.counts {
-			visit(k[0], k[1])
+		for _, e := range cc {
+			visit(e.x, e.y, e.n)
 		}
 		return
 	}
 	x0, y0 := cellOf(pe-s.RangeM, pn-s.RangeM)
 	x1, y1 := cellOf(pe+s.RangeM, pn+s.RangeM)
+	k := 0 // the next counted cell, in (x, y) order
 	for x := x0; x <= x1; x++ {
-		for y := y0; y <= y1; y++ {
-			ce, cn := (float64(x)+0.5)*clutterCell, (float64(y)+0.5)*clutterCell
-			if math.Hypot(ce-pe, cn-pn) > s.RangeM {
-				continue
+		ce := (float64(x) + 0.5) * clutterCell
+		dx := ce - pe
+		if math.Abs(dx) > s.RangeM {
+			continue
+		}
+		// The cells of this column whose centres may lie in the coverage (a
+		// cell of margin each side; the exact test below decides).
+		h := math.Sqrt(s.RangeM*s.RangeM - dx*dx)
+		_, lo := cellOf(0, pn-h)
+		_, hi := cellOf(0, pn+h)
+		lo, hi = max(lo-1, y0), min(hi+1, y1)
+		for y := lo; y <= hi; y++ {
+			for k < len(cc) && (cc[k].x < x || cc[k].x == x && cc[k].y < y) {
+				k++
 			}
-			visit(x, y)
+			// Two cells in from the chord's ends a centre is in range by
+			// half a cell at least: only the ends need the exact test.
+			if y < lo+2 || y > hi-2 {
+				cn := (float64(y) + 0.5) * clutterCell
+				if math.Hypot(dx, cn-pn) > s.RangeM {
+					continue
+				}
+			}
+			n := 0
+			if k < len(cc) && cc[k].x == x && cc[k].y == y {
+				n = cc[k].n
+			}
+			visit(x, y, n)
 		}
 	}
+}
+
+// cellCount is the number of unassigned detections of one scan in a cell.
+type cellCount struct {
+	x, y int32
+	n    int
 }
