@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/vigia-project/vigia/sensors"
 	"github.com/vigia-project/vigia/sensors/nmea"
 )
 
@@ -25,15 +26,15 @@ const (
 
 // Reasons a line is skipped.
 const (
-	skipComment    = "comment"     // "#…"
-	skipNotNMEA    = "not_nmea"    // does not start with '$', '!', '\' or '{'
-	skipTooLong    = "too_long"    // longer than nmea.MaxLineLen
-	skipMalformed  = "malformed"   // no checksum, bad tag block framing, text after the checksum
-	skipChecksum   = "checksum"    // checksum mismatch (sentence or tag block)
-	skipBadTime    = "bad_time"    // tag block c: or $PGHP that is not a time (the decoder drops the line)
-	skipIncomplete = "incomplete"  // a part of a multi-sentence message that never completed
-	skipBadJSON    = "bad_json"    // an AIS-catcher line that is not JSON
-	skipPGHPUnused = "pghp_unused" // a $PGHP at the end of the log, stamping nothing
+	skipComment    = "comment"               // "#…"
+	skipNotNMEA    = "not_nmea"              // does not start with '$', '!', '\' or '{'
+	skipTooLong    = "too_long"              // longer than nmea.MaxLineLen
+	skipMalformed  = sensors.ReasonMalformed // no checksum, bad tag block framing, text after the checksum
+	skipChecksum   = sensors.ReasonChecksum  // checksum mismatch (sentence or tag block)
+	skipBadTime    = sensors.ReasonBadTime   // tag block c: or $PGHP that is not a time (the decoder drops the line)
+	skipIncomplete = "incomplete"            // a part of a multi-sentence message that never completed
+	skipBadJSON    = "bad_json"              // an AIS-catcher line that is not JSON
+	skipPGHPUnused = "pghp_unused"           // a $PGHP at the end of the log, stamping nothing
 )
 
 // nmeaLine is one usable line and what the importer needs to know of it.
@@ -80,20 +81,12 @@ func parseNMEALine(line []byte) (l nmeaLine, reason string) {
 	default:
 		return l, skipNotNMEA
 	}
-	rest := line
-	var tb tagBlock
-	for len(rest) > 0 && rest[0] == '\\' {
-		end := bytes.IndexByte(rest[1:], '\\')
-		if end < 0 {
-			return l, skipMalformed
-		}
-		if r := parseTagBlock(rest[1:1+end], &tb); r != "" {
-			return l, r
-		}
-		rest = rest[end+2:]
+	tb, rest, err := nmea.ParseTagBlocks(line)
+	if err != nil {
+		return l, skipReason(err)
 	}
-	if tb.hasTime {
-		l.fix, l.hasFix, l.src = tb.time, true, "tag_block"
+	if tb.HasTime {
+		l.fix, l.hasFix, l.src = tb.Time, true, "tag_block"
 	}
 	if len(rest) == 0 {
 		return l, "" // a tag block alone (IEC 61162-450 group header)
@@ -101,44 +94,28 @@ func parseNMEALine(line []byte) (l nmeaLine, reason string) {
 	if rest[0] != '$' && rest[0] != '!' {
 		return l, skipNotNMEA
 	}
-	star := bytes.IndexByte(rest, '*')
-	if star < 0 || star+3 > len(rest) {
-		return l, skipMalformed
+	s, err := nmea.ParseSentence(rest)
+	if err != nil {
+		return l, skipReason(err)
 	}
-	want, ok := hexByte(rest[star+1], rest[star+2])
-	if !ok {
-		return l, skipMalformed
+	if !s.NAISTime.IsZero() && !l.hasFix {
+		l.fix, l.hasFix, l.src = s.NAISTime, true, "nais"
 	}
-	var got byte
-	for _, b := range rest[1:star] {
-		got ^= b
-	}
-	if got != want {
-		return l, skipChecksum
-	}
-	if after := rest[star+3:]; len(after) > 0 {
-		if after[0] != ',' {
-			return l, skipMalformed
-		}
-		if t, ok := naisTime(after); ok && !l.hasFix {
-			l.fix, l.hasFix, l.src = t, true, "nais"
-		}
-	}
-	body := rest[:star]
+	body := s.Body()
 	f := splitFields(body, 16)
 	addr := f[0][1:]
 	switch {
 	case string(addr) == "PGHP":
 		l.pghp = true
-		if len(f) < 2 || string(f[1]) != "1" {
-			return l, "" // another $PGHP message type: not a time, the decoder ignores it
-		}
-		t, ok := pghpTime(f)
-		if !ok {
-			return l, skipBadTime
+		p, err := nmea.ParsePGHP(body)
+		if err != nil {
+			if skipReason(err) == sensors.ReasonUnsupported {
+				return l, "" // another $PGHP message type: not a time, the decoder ignores it
+			}
+			return l, skipBadTime // too few fields, or a time that is not one
 		}
 		if !l.hasFix {
-			l.fix, l.hasFix, l.src = t, true, "pghp"
+			l.fix, l.hasFix, l.src = p.Time, true, "pghp"
 		}
 	case len(addr) == 5 && addr[0] != 'P' && (string(addr[2:]) == "VDM" || string(addr[2:]) == "VDO"):
 		if len(f) >= 5 {
@@ -146,9 +123,9 @@ func parseNMEALine(line []byte) (l nmeaLine, reason string) {
 			num, err2 := strconv.Atoi(string(f[2]))
 			if err1 == nil && err2 == nil && total > 1 && total <= 9 && num >= 1 && num <= total {
 				l.part, l.total = num, total
-				l.key = partKey{source: tb.source, total: total}
-				if tb.group != "" {
-					l.key.group = tb.group
+				l.key = partKey{source: tb.Source, total: total}
+				if tb.Group != "" {
+					l.key.group = tb.Group
 				} else {
 					l.key.channel, l.key.seq, l.key.vdo = string(f[4]), string(f[3]), addr[2:][2] == 'O'
 				}
@@ -174,105 +151,15 @@ func parseNMEALine(line []byte) (l nmeaLine, reason string) {
 	return l, ""
 }
 
-// tagBlock holds what the importer uses of NMEA 4.0 tag blocks.
-type tagBlock struct {
-	time          time.Time
-	hasTime       bool
-	source, group string
-}
-
-// parseTagBlock parses the text between the backslashes as the decoder
-// does; it returns a skip reason or "".
-func parseTagBlock(b []byte, tb *tagBlock) string {
-	star := bytes.IndexByte(b, '*')
-	if star < 0 || star+3 != len(b) {
-		return skipMalformed
+// skipReason is the reason to skip a line that a parse function of package
+// nmea refused: the reason the decoder would drop it for (malformed,
+// checksum, bad_time, unsupported).
+func skipReason(err error) string {
+	var e *sensors.Error
+	if errors.As(err, &e) {
+		return e.Reason
 	}
-	want, ok := hexByte(b[star+1], b[star+2])
-	if !ok {
-		return skipMalformed
-	}
-	var got byte
-	for _, x := range b[:star] {
-		got ^= x
-	}
-	if got != want {
-		return skipChecksum
-	}
-	for _, item := range bytes.Split(b[:star], []byte{','}) {
-		if len(item) < 2 || item[1] != ':' {
-			return skipMalformed
-		}
-		v := item[2:]
-		switch item[0] {
-		case 'c':
-			n, err := strconv.ParseInt(string(v), 10, 64)
-			if err != nil || n <= 0 {
-				return skipBadTime
-			}
-			tb.time, tb.hasTime = unixAuto(n), true
-		case 's':
-			tb.source = string(v)
-		case 'g':
-			parts := bytes.Split(v, []byte{'-'})
-			if len(parts) != 3 || len(parts[2]) == 0 {
-				return skipMalformed
-			}
-			tb.group = string(parts[2])
-		}
-	}
-	return ""
-}
-
-// unixAuto reads n as unix seconds, or milliseconds when too large for
-// seconds, as the decoder does.
-func unixAuto(n int64) time.Time {
-	if n >= 100_000_000_000 {
-		return time.UnixMilli(n).UTC()
-	}
-	return time.Unix(n, 0).UTC()
-}
-
-// naisTime reads USCG NAIS metadata after the checksum: the first field of
-// ten digits is the unix time of reception.
-func naisTime(rest []byte) (time.Time, bool) {
-	for _, f := range bytes.Split(rest[1:], []byte{','}) {
-		if len(f) != 10 {
-			continue
-		}
-		var n int64
-		ok := true
-		for _, b := range f {
-			if b < '0' || b > '9' {
-				ok = false
-				break
-			}
-			n = n*10 + int64(b-'0')
-		}
-		if ok && n > 0 {
-			return time.Unix(n, 0).UTC(), true
-		}
-	}
-	return time.Time{}, false
-}
-
-// pghpTime reads "$PGHP,1,yyyy,mm,dd,hh,mm,ss,ms,…" split into fields.
-func pghpTime(f [][]byte) (time.Time, bool) {
-	if len(f) < 9 {
-		return time.Time{}, false
-	}
-	var v [7]int
-	for i := range v {
-		x, err := strconv.Atoi(string(f[2+i]))
-		if err != nil || x < 0 {
-			return time.Time{}, false
-		}
-		v[i] = x
-	}
-	if v[6] > 999 {
-		return time.Time{}, false
-	}
-	return validDate(v[0], v[1], v[2], v[3], v[4], v[5], v[6]*int(time.Millisecond))
+	return skipMalformed
 }
 
 // rmcTime reads $--RMC,hhmmss.ss,A,lat,N,lon,E,sog,cog,ddmmyy,…; a void
@@ -295,7 +182,7 @@ func rmcTime(f [][]byte) (time.Time, bool) {
 	if !ok {
 		return time.Time{}, false
 	}
-	return validDate(y, mo, dd, h, mi, s, ns)
+	return nmea.Date(y, mo, dd, h, mi, s, ns)
 }
 
 // zdaTime reads $--ZDA,hhmmss.ss,dd,mm,yyyy,zh,zm.
@@ -313,7 +200,7 @@ func zdaTime(f [][]byte) (time.Time, bool) {
 	if !ok {
 		return time.Time{}, false
 	}
-	return validDate(y, mo, dd, h, mi, s, ns)
+	return nmea.Date(y, mo, dd, h, mi, s, ns)
 }
 
 // hhmmss reads an NMEA UTC time, "hhmmss" with an optional fraction.
@@ -371,25 +258,12 @@ func aisCatcherTime(line []byte) (time.Time, bool) {
 			n[i], ok = x, ok && good
 		}
 		if ok {
-			if t, good := validDate(n[0], n[1], n[2], n[3], n[4], n[5], 0); good {
+			if t, good := nmea.Date(n[0], n[1], n[2], n[3], n[4], n[5], 0); good {
 				return t, true
 			}
 		}
 	}
 	return time.Time{}, true
-}
-
-// validDate returns the UTC time of the fields when they name a real
-// instant (no normalisation).
-func validDate(y, mo, dd, h, mi, s, ns int) (time.Time, bool) {
-	if y < 1 || y > 9999 || mo < 1 || mo > 12 || dd < 1 || dd > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 59 || ns < 0 || ns >= int(time.Second) {
-		return time.Time{}, false
-	}
-	t := time.Date(y, time.Month(mo), dd, h, mi, s, ns, time.UTC)
-	if t.Day() != dd {
-		return time.Time{}, false
-	}
-	return t, true
 }
 
 // digits reads a non-empty run of at most 9 decimal digits.
@@ -407,42 +281,9 @@ func digits(b []byte) (int, bool) {
 	return n, true
 }
 
-func hexDigit(b byte) (byte, bool) {
-	switch {
-	case b >= '0' && b <= '9':
-		return b - '0', true
-	case b >= 'A' && b <= 'F':
-		return b - 'A' + 10, true
-	case b >= 'a' && b <= 'f':
-		return b - 'a' + 10, true
-	}
-	return 0, false
-}
-
-func hexByte(hi, lo byte) (byte, bool) {
-	h, ok1 := hexDigit(hi)
-	l, ok2 := hexDigit(lo)
-	return h<<4 | l, ok1 && ok2
-}
-
 // splitFields splits b on commas into at most max fields (the last holds the rest).
 func splitFields(b []byte, max int) [][]byte {
 	return bytes.SplitN(b, []byte{','}, max)
-}
-
-func isSpace(b byte) bool {
-	return b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == '\v' || b == '\f' || b == 0
-}
-
-func trimSpace(b []byte) []byte {
-	i, j := 0, len(b)
-	for i < j && isSpace(b[i]) {
-		i++
-	}
-	for j > i && isSpace(b[j-1]) {
-		j--
-	}
-	return b[i:j]
 }
 
 // timedLine is a usable line with its time and its position in the log.
@@ -496,7 +337,7 @@ func importNMEA(ctx context.Context, r io.Reader, e *emitter) error {
 		if err != nil {
 			return err
 		}
-		line := trimSpace(raw)
+		line := nmea.TrimSpace(raw)
 		if len(line) == 0 {
 			continue
 		}

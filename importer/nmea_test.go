@@ -415,3 +415,31 @@ func TestNMEAGroupSpan(t *testing.T) {
 		t.Errorf("9 s apart: grouped %d skipped %v", res.Grouped, res.Skipped)
 	}
 }
+
+// TestNMEAFramingAsDecoder: a line's tag blocks and sentence are framed by
+// the decoder's own functions, so the importer skips a line for the reason
+// the decoder drops it for, and keeps those the decoder takes (an empty
+// tag block, a trailing comma in one).
+func TestNMEAFramingAsDecoder(t *testing.T) {
+	good := "!AIVDM,1,1,,A,13HOI:0P0000VOHLCnHQKwvL05Ip,0*23"
+	for _, c := range []struct{ line, reason string }{
+		{good, ""},
+		{`\*00\` + good, ""},
+		{`\s:r1,*26\` + good, ""},
+		{`\s:r1*0B\` + good, sensors.ReasonChecksum},
+		{`\s:r1*0A` + good, sensors.ReasonMalformed},
+		{`\c:x*21\` + good, sensors.ReasonBadTime},
+		{strings.Replace(good, "*23", "*24", 1), sensors.ReasonChecksum},
+		{strings.Replace(good, "*23", "*2", 1), sensors.ReasonMalformed},
+		{good + "x", sensors.ReasonMalformed},
+	} {
+		_, reason := parseNMEALine([]byte(c.line))
+		decoder := ""
+		if _, errs := nmea.NewDecoder(nmea.Options{}).Decode(nil, []byte(c.line), time.Unix(1.7e9, 0)); len(errs) > 0 {
+			decoder = errs[0].(*sensors.Error).Reason
+		}
+		if reason != c.reason || decoder != c.reason {
+			t.Errorf("%q: importer %q, decoder %q, want %q", c.line, reason, decoder, c.reason)
+		}
+	}
+}

@@ -6,6 +6,9 @@ import (
 	"errors"
 	"io"
 	"time"
+
+	"github.com/vigia-project/vigia/sensors/adsb"
+	"github.com/vigia-project/vigia/sensors/nmea"
 )
 
 // Reasons an SBS line is skipped.
@@ -18,8 +21,8 @@ const (
 )
 
 // sbsLine checks an SBS line (trimmed, non-empty) and returns its time: the
-// date and time generated (fields 7–8), else logged (9–10), in loc.
-func sbsLine(line []byte, loc *time.Location) (t time.Time, src string, reason string) {
+// date and time generated (fields 7–8), else logged (9–10), read by tp.
+func sbsLine(line []byte, tp *adsb.SBSTimeParser) (t time.Time, src string, reason string) {
 	if len(line) > sbsMaxLineLen {
 		return t, "", skipSBSLong
 	}
@@ -37,61 +40,23 @@ func sbsLine(line []byte, loc *time.Location) (t time.Time, src string, reason s
 		return t, "", skipNotSBS
 	}
 	if len(f) >= 8 && (len(f[6]) > 0 || len(f[7]) > 0) {
-		t, ok := sbsTime(f[6], f[7], loc)
+		t, ok := tp.Parse(f[6], f[7])
 		if !ok {
 			return t, "", skipSBSTime
 		}
 		return t, "sbs_generated", ""
 	}
 	if len(f) >= 10 && (len(f[8]) > 0 || len(f[9]) > 0) {
-		if t, ok := sbsTime(f[8], f[9], loc); ok {
+		if t, ok := tp.Parse(f[8], f[9]); ok {
 			return t, "sbs_logged", ""
 		}
 	}
 	return time.Time{}, "", ""
 }
 
-// sbsTime parses "2008/11/28" ("-" accepted too) and "23:48:18.611"
-// (fraction optional, up to 9 digits) in loc, as the decoder does.
-func sbsTime(date, clock []byte, loc *time.Location) (time.Time, bool) {
-	if len(date) != 10 || len(clock) < 8 || clock[2] != ':' || clock[5] != ':' {
-		return time.Time{}, false
-	}
-	if (date[4] != '/' || date[7] != '/') && (date[4] != '-' || date[7] != '-') {
-		return time.Time{}, false
-	}
-	y, ok1 := digits(date[0:4])
-	mo, ok2 := digits(date[5:7])
-	dd, ok3 := digits(date[8:10])
-	h, ok4 := digits(clock[0:2])
-	mi, ok5 := digits(clock[3:5])
-	s, ok6 := digits(clock[6:8])
-	if !ok1 || !ok2 || !ok3 || !ok4 || !ok5 || !ok6 {
-		return time.Time{}, false
-	}
-	ns := 0
-	if len(clock) > 8 {
-		frac := clock[9:]
-		if clock[8] != '.' || len(frac) == 0 || len(frac) > 9 {
-			return time.Time{}, false
-		}
-		v, ok := digits(frac)
-		if !ok {
-			return time.Time{}, false
-		}
-		for i := len(frac); i < 9; i++ {
-			v *= 10
-		}
-		ns = v
-	}
-	if _, ok := validDate(y, mo, dd, h, mi, s, ns); !ok {
-		return time.Time{}, false
-	}
-	return time.Date(y, time.Month(mo), dd, h, mi, s, ns, loc).UTC(), true
-}
-
 func importSBS(ctx context.Context, r io.Reader, e *emitter) error {
 	clk := newClock(e.o, e.res)
+	tp := adsb.NewSBSTimeParser(e.o.Location)
 	var held [][]byte
 	lr := newLineReader(r, 64<<10)
 	for n := 0; ; n++ {
@@ -105,7 +70,8 @@ func importSBS(ctx context.Context, r io.Reader, e *emitter) error {
 		if err != nil {
 			return err
 		}
-		line := trimSpace(bytes.TrimPrefix(raw, []byte("\ufeff")))
+		// The same white space as around an NMEA log's lines (NUL included).
+		line := nmea.TrimSpace(bytes.TrimPrefix(raw, []byte("\ufeff")))
 		if len(line) == 0 {
 			continue
 		}
@@ -114,7 +80,7 @@ func importSBS(ctx context.Context, r io.Reader, e *emitter) error {
 			e.res.skip(skipSBSLong)
 			continue
 		}
-		fix, src, reason := sbsLine(line, e.o.Location)
+		fix, src, reason := sbsLine(line, tp)
 		if reason != "" {
 			e.res.skip(reason)
 			continue

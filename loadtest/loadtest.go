@@ -87,7 +87,7 @@ type Options struct {
 	// ProbeRate is how many probes are sent per second (20).
 	ProbeRate float64
 	// ReorderWindows are the ingest.reorder_window settings the latency is
-	// measured with (the default, 1 s, and 10 ms).
+	// measured with (20 ms, the default setting, and 1 s).
 	ReorderWindows []time.Duration
 	// NoRamp skips the throughput ramp; NoLatency the latency runs.
 	NoRamp, NoLatency bool
@@ -126,7 +126,7 @@ func (o *Options) defaults() {
 		o.ProbeRate = 20
 	}
 	if len(o.ReorderWindows) == 0 {
-		o.ReorderWindows = []time.Duration{time.Second, 10 * time.Millisecond}
+		o.ReorderWindows = []time.Duration{20 * time.Millisecond, time.Second}
 	}
 	if o.Progress == nil {
 		o.Progress = func(string, ...any) {}

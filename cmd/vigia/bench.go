@@ -31,7 +31,7 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	qos := fs.Int("qos", 1, "QoS of the reports, 0 or 1")
 	latRate := fs.Float64("latency-rate", 10000, "background load during the latency runs, detections/s")
 	probes := fs.Int("probes", 200, "probes per latency run at random phases (plus a quarter as many aligned)")
-	windows := fs.String("reorder", "1s,10ms", "ingest.reorder_window values the latency is measured with")
+	windows := fs.String("reorder", "20ms,1s", "ingest.reorder_window values the latency is measured with (20ms is the default setting)")
 	noRamp := fs.Bool("no-ramp", false, "skip the throughput ramp")
 	noLatency := fs.Bool("no-latency", false, "skip the latency runs")
 	asJSON := fs.Bool("json", false, "print the result as one JSON object")

@@ -35,14 +35,10 @@ import (
 // [0, 360], squawk not four octal digits, callsign over 16 characters or
 // not printable ASCII).
 type SBSDecoder struct {
-	o   Options
-	loc *time.Location
-	ac  table[sbsState]
-	// Cache of the last date field (UTC only): its midnight in Unix seconds.
-	lastDate     [10]byte
-	lastDateOK   bool
-	lastMidnight int64
-	slab         slab
+	o     Options
+	times SBSTimeParser
+	ac    table[sbsState]
+	slab  slab
 }
 
 // sbsState is what an SBS feed told about one aircraft.
@@ -61,11 +57,7 @@ type sbsState struct {
 
 // NewSBSDecoder returns an SBS decoder with options o.
 func NewSBSDecoder(o Options) *SBSDecoder {
-	loc := o.Location
-	if loc == nil {
-		loc = time.UTC
-	}
-	return &SBSDecoder{o: o, loc: loc, ac: newTable[sbsState](o.maxAircraft(), o.staleAfter())}
+	return &SBSDecoder{o: o, times: *NewSBSTimeParser(o.Location), ac: newTable[sbsState](o.maxAircraft(), o.staleAfter())}
 }
 
 // Aircraft returns the number of aircraft whose state the decoder holds.
@@ -146,7 +138,7 @@ func (d *SBSDecoder) line(dst []sensors.Report, l []byte, idx int, received time
 	// Time.
 	now, fromPayload := received, false
 	if len(f[6]) > 0 || len(f[7]) > 0 {
-		t, ok := d.parseTime(f[6], f[7])
+		t, ok := d.times.Parse(f[6], f[7])
 		if !ok {
 			return dst, newErr(sensors.ReasonBadTime, lineField(idx, "generated"), quote(f[6])+" "+quote(f[7])+" is not YYYY/MM/DD HH:MM:SS[.fff]")
 		}
@@ -288,9 +280,30 @@ func (d *SBSDecoder) line(dst []sensors.Report, l []byte, idx int, received time
 
 var sbsFlagNames = [...]string{"alert", "emergency", "spi", "on_ground"}
 
-// parseTime parses the SBS date ("2008/11/28", "-" accepted too) and time
-// ("23:48:18.611", fraction optional, up to 9 digits) in d.loc.
-func (d *SBSDecoder) parseTime(date, clock []byte) (time.Time, bool) {
+// SBSTimeParser reads the date and time fields of SBS lines, "2008/11/28"
+// ("-" accepted too) and "23:48:18.611" (fraction optional, up to 9
+// digits), in a time zone, as the SBSDecoder does. In UTC it remembers the
+// midnight of the last date it read, which a feed's lines share. The zero
+// value reads UTC; a parser is used from one goroutine at a time.
+type SBSTimeParser struct {
+	loc *time.Location // nil: UTC
+	// Cache of the last date field (UTC only): its midnight in Unix seconds.
+	lastDate     [10]byte
+	lastDateOK   bool
+	lastMidnight int64
+}
+
+// NewSBSTimeParser returns a parser of the dates and times of loc (nil: UTC).
+func NewSBSTimeParser(loc *time.Location) *SBSTimeParser {
+	if loc == time.UTC {
+		loc = nil
+	}
+	return &SBSTimeParser{loc: loc}
+}
+
+// Parse returns the time of the SBS date and time fields, in UTC; ok is
+// false when they are not a valid date and time of day.
+func (p *SBSTimeParser) Parse(date, clock []byte) (t time.Time, ok bool) {
 	if len(date) != 10 || len(clock) < 8 || clock[2] != ':' || clock[5] != ':' {
 		return time.Time{}, false
 	}
@@ -315,8 +328,8 @@ func (d *SBSDecoder) parseTime(date, clock []byte) (time.Time, bool) {
 			ns *= 10
 		}
 	}
-	if d.loc == time.UTC && d.lastDateOK && bytes.Equal(date, d.lastDate[:]) {
-		return time.Unix(d.lastMidnight+int64(h*3600+mi*60+s), int64(ns)).UTC(), true
+	if p.loc == nil && p.lastDateOK && bytes.Equal(date, p.lastDate[:]) {
+		return time.Unix(p.lastMidnight+int64(h*3600+mi*60+s), int64(ns)).UTC(), true
 	}
 	if (date[4] != '/' || date[7] != '/') && (date[4] != '-' || date[7] != '-') {
 		return time.Time{}, false
@@ -331,13 +344,13 @@ func (d *SBSDecoder) parseTime(date, clock []byte) (time.Time, bool) {
 	if mid.Day() != dd { // 31 April and the like
 		return time.Time{}, false
 	}
-	if d.loc != time.UTC {
-		return time.Date(y, time.Month(mo), dd, h, mi, s, ns, d.loc).UTC(), true
+	if p.loc != nil {
+		return time.Date(y, time.Month(mo), dd, h, mi, s, ns, p.loc).UTC(), true
 	}
-	copy(d.lastDate[:], date)
-	d.lastDateOK = true
-	d.lastMidnight = mid.Unix()
-	return time.Unix(d.lastMidnight+int64(h*3600+mi*60+s), int64(ns)).UTC(), true
+	copy(p.lastDate[:], date)
+	p.lastDateOK = true
+	p.lastMidnight = mid.Unix()
+	return time.Unix(p.lastMidnight+int64(h*3600+mi*60+s), int64(ns)).UTC(), true
 }
 
 // digits parses a run of decimal digits (at most 9).

@@ -218,3 +218,36 @@ func TestSBSSurfaceAndNonICAO(t *testing.T) {
 		t.Errorf("non-ICAO identity %+v", id)
 	}
 }
+
+// TestSBSTimeParser: the parser the importer shares with the decoder reads
+// the same times from its date cache as without it, and in a zone.
+func TestSBSTimeParser(t *testing.T) {
+	var zero SBSTimeParser // reads UTC
+	p := NewSBSTimeParser(nil)
+	for _, c := range []struct {
+		date, clock string
+		want        time.Time
+	}{
+		{"2026/01/02", "03:04:05", time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)},
+		{"2026/01/02", "23:59:59.5", time.Date(2026, 1, 2, 23, 59, 59, 5e8, time.UTC)}, // from the cache
+		{"2026-01-03", "00:00:00", time.Date(2026, 1, 3, 0, 0, 0, 0, time.UTC)},
+		{"2026-01-03", "24:00:00", time.Time{}},
+		{"2026/02/29", "00:00:00", time.Time{}},
+		{"2026-01-03", "01:00:00.", time.Time{}},
+	} {
+		for _, q := range []*SBSTimeParser{&zero, p, NewSBSTimeParser(time.UTC)} {
+			got, ok := q.Parse([]byte(c.date), []byte(c.clock))
+			if ok != !c.want.IsZero() || got != c.want {
+				t.Errorf("%s %s: %v %v, want %v", c.date, c.clock, got, ok, c.want)
+			}
+		}
+	}
+	chicago, err := time.LoadLocation("America/Chicago")
+	if err != nil {
+		t.Skip(err)
+	}
+	got, ok := NewSBSTimeParser(chicago).Parse([]byte("2026/07/01"), []byte("12:00:00"))
+	if want := time.Date(2026, 7, 1, 17, 0, 0, 0, time.UTC); !ok || got != want || got.Location() != time.UTC {
+		t.Errorf("Chicago: %v %v, want %v", got, ok, want)
+	}
+}

@@ -50,7 +50,7 @@ type partial struct {
 
 // decodeVDM decodes one VDM/VDO sentence (checksum already verified);
 // sentence runs from '!' to the checksum digits.
-func (d *Decoder) decodeVDM(c *call, sentence []byte, cksum byte, tb *tagBlock, st stamp, l loc) {
+func (d *Decoder) decodeVDM(c *call, sentence []byte, cksum byte, tb *TagBlock, st stamp, l loc) {
 	d.stats.AISSentences++
 	raw := string(sentence)
 	if raw[0] == '$' {
@@ -81,9 +81,9 @@ func (d *Decoder) decodeVDM(c *call, sentence []byte, cksum byte, tb *tagBlock, 
 	if len(v.Fields) > 2 {
 		seq = v.Fields[2]
 	}
-	key := partKey{source: tb.source, total: int(v.NumFragments)}
-	if tb.group != "" {
-		key.group = tb.group
+	key := partKey{source: tb.Source, total: int(v.NumFragments)}
+	if tb.Group != "" {
+		key.group = tb.Group
 	} else {
 		key.channel, key.seq, key.vdo = v.Channel, seq, v.Type == gonmea.TypeVDO
 	}
@@ -435,7 +435,7 @@ func (d *Decoder) position(c *call, st stamp, l loc, typ int, mmsi uint32, lat, 
 // position as the one detection when available (else no detection).
 func (d *Decoder) baseStation(c *call, st stamp, l loc, m ais.BaseStationReport) {
 	r := sensors.Report{Sensor: d.opts.Sensor, Kind: sensors.KindBaseStation, Time: st.t, TimeFromPayload: st.fromPayload}
-	if t, ok := validDate(int(m.UtcYear), int(m.UtcMonth), int(m.UtcDay), int(m.UtcHour), int(m.UtcMinute), int(m.UtcSecond), 0); ok {
+	if t, ok := Date(int(m.UtcYear), int(m.UtcMonth), int(m.UtcDay), int(m.UtcHour), int(m.UtcMinute), int(m.UtcSecond), 0); ok {
 		r.Time, r.TimeFromPayload = t, true
 	}
 	lat, lon := float64(m.Latitude), float64(m.Longitude)

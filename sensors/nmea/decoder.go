@@ -153,8 +153,18 @@ func errAt(reason string, l loc, format string, args ...any) error {
 	return &sensors.Error{Reason: reason, Field: l.String(), Msg: fmt.Sprintf(format, args...)}
 }
 
+// errPayload is an error without a Field: about the payload as a whole, or
+// from one of the Parse functions, whose caller names the line (see at).
 func errPayload(reason string, format string, args ...any) error {
 	return &sensors.Error{Reason: reason, Msg: fmt.Sprintf(format, args...)}
+}
+
+// at names the line l in err, an error of one of the Parse functions.
+func at(err error, l loc) error {
+	if e, ok := err.(*sensors.Error); ok {
+		e.Field = l.String()
+	}
+	return err
 }
 
 // stamp is the time a sentence is attributed to, before any time inside the
@@ -221,7 +231,7 @@ func (d *Decoder) Decode(dst []sensors.Report, payload []byte, received time.Tim
 		}
 		i = j + 1
 		lineNo++
-		line = trimSpace(line)
+		line = TrimSpace(line)
 		if len(line) == 0 {
 			continue
 		}
@@ -249,7 +259,9 @@ func skipSpace(b []byte, i int) int {
 	return i
 }
 
-func trimSpace(b []byte) []byte {
+// TrimSpace returns b without the white space the Decoder ignores around a
+// line: space, tab, CR, LF, VT, FF and NUL.
+func TrimSpace(b []byte) []byte {
 	i, j := 0, len(b)
 	for i < j && isSpace(b[i]) {
 		i++
@@ -268,58 +280,21 @@ func (d *Decoder) decodeLine(c *call, line []byte, l loc) {
 		c.errs = append(c.errs, errAt(sensors.ReasonMalformed, l, "line is %d bytes, limit %d", len(line), MaxLineLen))
 		return
 	}
-	var tb tagBlock
-	for len(line) > 0 && line[0] == '\\' {
-		end := indexByte(line[1:], '\\')
-		if end < 0 {
-			c.errs = append(c.errs, errAt(sensors.ReasonMalformed, l, "tag block without its closing '\\'"))
-			return
-		}
-		if err := parseTagBlock(line[1:1+end], &tb, l); err != nil {
-			c.errs = append(c.errs, err)
-			return
-		}
-		line = line[end+2:]
+	tb, line, err := ParseTagBlocks(line)
+	if err != nil {
+		c.errs = append(c.errs, at(err, l))
+		return
 	}
 	if len(line) == 0 {
 		// A tag block alone on its line (IEC 61162-450 group header): no sentence.
 		return
 	}
-	if line[0] != '$' && line[0] != '!' {
-		c.errs = append(c.errs, errAt(sensors.ReasonMalformed, l, "sentence starts with %q, not '$' or '!'", rune(line[0])))
+	s, err := ParseSentence(line)
+	if err != nil {
+		c.errs = append(c.errs, at(err, l))
 		return
 	}
-	star := indexByte(line, '*')
-	if star < 0 {
-		c.errs = append(c.errs, errAt(sensors.ReasonMalformed, l, "sentence %s has no checksum", quoteAddr(line)))
-		return
-	}
-	if star+3 > len(line) {
-		c.errs = append(c.errs, errAt(sensors.ReasonMalformed, l, "checksum %q is not two hexadecimal digits", line[star+1:]))
-		return
-	}
-	want, ok := hexByte(line[star+1], line[star+2])
-	if !ok {
-		c.errs = append(c.errs, errAt(sensors.ReasonMalformed, l, "checksum %q is not two hexadecimal digits", line[star+1:star+3]))
-		return
-	}
-	var got byte
-	for _, b := range line[1:star] {
-		got ^= b
-	}
-	if got != want {
-		c.errs = append(c.errs, errAt(sensors.ReasonChecksum, l, "checksum 0x%02X, computed 0x%02X", want, got))
-		return
-	}
-	sentence := line[:star+3]
-	var nais stamp
-	if rest := line[star+3:]; len(rest) > 0 {
-		if rest[0] != ',' {
-			c.errs = append(c.errs, errAt(sensors.ReasonMalformed, l, "unexpected %q after the checksum", truncate(rest, 16)))
-			return
-		}
-		nais = parseNAIS(rest)
-	}
+	sentence, star, want := s.Text, len(s.Text)-3, s.Checksum
 	d.stats.Sentences++
 
 	// The address field: talker + type, or P + proprietary type.
@@ -332,10 +307,10 @@ func (d *Decoder) decodeLine(c *call, line []byte, l loc) {
 	// The time this sentence is attributed to.
 	st := c.base()
 	switch {
-	case tb.hasTime:
-		st = stamp{t: tb.time, fromPayload: true}
-	case !nais.t.IsZero():
-		st = nais
+	case tb.HasTime:
+		st = stamp{t: tb.Time, fromPayload: true}
+	case !s.NAISTime.IsZero():
+		st = stamp{t: s.NAISTime, fromPayload: true}
 	}
 	if len(addr) >= 4 && addr[0] == 'P' && string(addr) == "PGHP" {
 		d.decodePGHP(c, sentence[:star], l)
@@ -347,7 +322,7 @@ func (d *Decoder) decodeLine(c *call, line []byte, l loc) {
 	if len(addr) == 5 && addr[0] != 'P' {
 		switch string(addr[2:]) {
 		case "VDM", "VDO":
-			if pg.ok && !tb.hasTime && nais.t.IsZero() {
+			if pg.ok && !tb.HasTime && s.NAISTime.IsZero() {
 				st = stamp{t: pg.t, fromPayload: true, pghp: true, pghpWant: pg.want}
 			}
 			d.decodeVDM(c, sentence, want, &tb, st, l)
@@ -407,32 +382,60 @@ func truncate(b []byte, n int) []byte {
 	return b
 }
 
-// tagBlock holds the NMEA 4.0 tag block fields the decoder uses.
-type tagBlock struct {
-	time    time.Time
-	hasTime bool
-	source  string
-	group   string // the group id of g:n-m-id
+// TagBlock holds the NMEA 4.0 tag block fields the Decoder uses, from the
+// tag blocks before one sentence (several accumulate).
+type TagBlock struct {
+	// Time is the time of c: (unix seconds, or milliseconds when too large
+	// to be seconds); HasTime says whether there was one.
+	Time    time.Time
+	HasTime bool
+	// Source is the source (receiver) of s:, "" when not given.
+	Source string
+	// Group is the group id of g:n-m-id, "" when not given.
+	Group string
+}
+
+// ParseTagBlocks parses the NMEA 4.0 tag blocks that start line,
+// "\c:1418169601,s:rORBCOMM008*37\!AIVDM,…", as the Decoder does, and
+// returns their fields and the rest of the line: the sentence, or nothing
+// for a tag block alone on its line (an IEC 61162-450 group header). A line
+// that does not start with '\' is returned whole. An error is a
+// *sensors.Error without Field (the Decoder names the line there) whose
+// Reason is sensors.ReasonChecksum for a tag block checksum mismatch,
+// sensors.ReasonBadTime for a c: that is not a positive unix time, and
+// sensors.ReasonMalformed for anything else (no closing '\', no checksum,
+// an item that is not <letter>:<value>, a g: that is not n-m-id).
+func ParseTagBlocks(line []byte) (tb TagBlock, rest []byte, err error) {
+	for len(line) > 0 && line[0] == '\\' {
+		end := indexByte(line[1:], '\\')
+		if end < 0 {
+			return tb, nil, errPayload(sensors.ReasonMalformed, "tag block without its closing '\\'")
+		}
+		if err := parseTagBlock(line[1:1+end], &tb); err != nil {
+			return tb, nil, err
+		}
+		line = line[end+2:]
+	}
+	return tb, line, nil
 }
 
 // parseTagBlock parses the text between the two backslashes,
-// "c:1418169601,s:rORBCOMM008*37", into tb (several tag blocks before one
-// sentence accumulate).
-func parseTagBlock(b []byte, tb *tagBlock, l loc) error {
+// "c:1418169601,s:rORBCOMM008*37", into tb.
+func parseTagBlock(b []byte, tb *TagBlock) error {
 	star := indexByte(b, '*')
 	if star < 0 || star+3 != len(b) {
-		return errAt(sensors.ReasonMalformed, l, "tag block %q has no checksum", truncate(b, 40))
+		return errPayload(sensors.ReasonMalformed, "tag block %q has no checksum", truncate(b, 40))
 	}
 	want, ok := hexByte(b[star+1], b[star+2])
 	if !ok {
-		return errAt(sensors.ReasonMalformed, l, "tag block checksum %q is not two hexadecimal digits", b[star+1:])
+		return errPayload(sensors.ReasonMalformed, "tag block checksum %q is not two hexadecimal digits", b[star+1:])
 	}
 	var got byte
 	for _, x := range b[:star] {
 		got ^= x
 	}
 	if got != want {
-		return errAt(sensors.ReasonChecksum, l, "tag block checksum 0x%02X, computed 0x%02X", want, got)
+		return errPayload(sensors.ReasonChecksum, "tag block checksum 0x%02X, computed 0x%02X", want, got)
 	}
 	fields := b[:star]
 	for len(fields) > 0 {
@@ -444,18 +447,18 @@ func parseTagBlock(b []byte, tb *tagBlock, l loc) error {
 			fields = nil
 		}
 		if len(item) < 2 || item[1] != ':' {
-			return errAt(sensors.ReasonMalformed, l, "tag block item %q is not <letter>:<value>", truncate(item, 24))
+			return errPayload(sensors.ReasonMalformed, "tag block item %q is not <letter>:<value>", truncate(item, 24))
 		}
 		v := item[2:]
 		switch item[0] {
 		case 'c':
 			n, err := strconv.ParseInt(string(v), 10, 64)
 			if err != nil || n <= 0 {
-				return errAt(sensors.ReasonBadTime, l, "tag block c:%q is not a positive unix time", truncate(v, 24))
+				return errPayload(sensors.ReasonBadTime, "tag block c:%q is not a positive unix time", truncate(v, 24))
 			}
-			tb.time, tb.hasTime = unixAuto(n), true
+			tb.Time, tb.HasTime = unixAuto(n), true
 		case 's':
-			tb.source = string(v)
+			tb.Source = string(v)
 		case 'g':
 			// g:<sentence>-<total>-<group id>
 			parts := 0
@@ -467,9 +470,9 @@ func parseTagBlock(b []byte, tb *tagBlock, l loc) error {
 				}
 			}
 			if parts != 2 || last >= len(v) {
-				return errAt(sensors.ReasonMalformed, l, "tag block g:%q is not n-m-id", truncate(v, 24))
+				return errPayload(sensors.ReasonMalformed, "tag block g:%q is not n-m-id", truncate(v, 24))
 			}
-			tb.group = string(v[last:])
+			tb.Group = string(v[last:])
 		}
 	}
 	return nil
@@ -484,10 +487,70 @@ func unixAuto(n int64) time.Time {
 	return time.Unix(n, 0).UTC()
 }
 
-// parseNAIS reads USCG NAIS receiver metadata after the checksum,
-// ",d-109,S2105,t050056.00,T56.137,r003669946,1325394060,1325394001": the
-// first field of ten digits is the unix time of reception.
-func parseNAIS(rest []byte) stamp {
+// Sentence is one NMEA 0183 sentence of a line, framed and its checksum
+// verified as the Decoder does.
+type Sentence struct {
+	// Text runs from the '$' or '!' to the checksum, "*hh" included.
+	Text []byte
+	// Checksum is the value of the checksum digits, which is the XOR of the
+	// bytes between the '$' or '!' and the '*'.
+	Checksum byte
+	// NAISTime is the time of reception in the USCG NAIS receiver metadata
+	// after the checksum, zero when there is none.
+	NAISTime time.Time
+}
+
+// Body returns the sentence without its checksum: from the '$' or '!' to
+// the end of the last field.
+func (s Sentence) Body() []byte { return s.Text[:len(s.Text)-3] }
+
+// ParseSentence frames the sentence of a line after its tag blocks (see
+// ParseTagBlocks) as the Decoder does: it starts with '$' or '!', ends with
+// '*' and two hexadecimal digits that match its checksum, and may be
+// followed by receiver metadata, ",field,field…", such as USCG NAIS's
+// ",d-109,S2105,t050056.00,T56.137,r003669946,1325394060,1325394001",
+// whose first field of ten digits is the unix time of reception. An error
+// is a *sensors.Error without Field (the Decoder names the line there) whose
+// Reason is sensors.ReasonChecksum for a checksum mismatch and
+// sensors.ReasonMalformed for anything else.
+func ParseSentence(line []byte) (Sentence, error) {
+	if len(line) == 0 {
+		return Sentence{}, errPayload(sensors.ReasonMalformed, "no sentence")
+	}
+	if line[0] != '$' && line[0] != '!' {
+		return Sentence{}, errPayload(sensors.ReasonMalformed, "sentence starts with %q, not '$' or '!'", rune(line[0]))
+	}
+	star := indexByte(line, '*')
+	if star < 0 {
+		return Sentence{}, errPayload(sensors.ReasonMalformed, "sentence %s has no checksum", quoteAddr(line))
+	}
+	if star+3 > len(line) {
+		return Sentence{}, errPayload(sensors.ReasonMalformed, "checksum %q is not two hexadecimal digits", line[star+1:])
+	}
+	want, ok := hexByte(line[star+1], line[star+2])
+	if !ok {
+		return Sentence{}, errPayload(sensors.ReasonMalformed, "checksum %q is not two hexadecimal digits", line[star+1:star+3])
+	}
+	var got byte
+	for _, b := range line[1:star] {
+		got ^= b
+	}
+	if got != want {
+		return Sentence{}, errPayload(sensors.ReasonChecksum, "checksum 0x%02X, computed 0x%02X", want, got)
+	}
+	s := Sentence{Text: line[:star+3], Checksum: want}
+	if rest := line[star+3:]; len(rest) > 0 {
+		if rest[0] != ',' {
+			return Sentence{}, errPayload(sensors.ReasonMalformed, "unexpected %q after the checksum", truncate(rest, 16))
+		}
+		s.NAISTime = naisTime(rest)
+	}
+	return s, nil
+}
+
+// naisTime reads USCG NAIS receiver metadata after the checksum: the first
+// field of ten digits is the unix time of reception (zero when none is).
+func naisTime(rest []byte) time.Time {
 	for len(rest) > 0 {
 		rest = rest[1:] // the comma
 		end := indexByte(rest, ',')
@@ -510,10 +573,10 @@ func parseNAIS(rest []byte) stamp {
 			n = n*10 + int64(b-'0')
 		}
 		if digits && n > 0 {
-			return stamp{t: time.Unix(n, 0).UTC(), fromPayload: true}
+			return time.Unix(n, 0).UTC()
 		}
 	}
-	return stamp{}
+	return time.Time{}
 }
 
 // pghpState is the time of the last $PGHP sentence, which stamps the
@@ -545,12 +608,38 @@ func (p *pghpState) take(now time.Time, timeout time.Duration) pghpTime {
 	return pghpTime{p.t, p.nextCksum, true}
 }
 
-// decodePGHP reads the Gatehouse/DMA timestamp sentence
-// "$PGHP,1,yyyy,mm,dd,hh,mm,ss,ms,country,region,station,1,cksum-of-next";
-// body is the sentence without its checksum.
+// decodePGHP decodes a $PGHP sentence; body is the sentence without its
+// checksum.
 func (d *Decoder) decodePGHP(c *call, body []byte, l loc) {
 	d.stats.PGHP++
 	d.pghp.set = false
+	p, err := ParsePGHP(body)
+	if err != nil {
+		c.errs = append(c.errs, at(err, l))
+		return
+	}
+	d.pghp = pghpState{set: true, t: p.Time, received: c.received, nextCksum: p.Next}
+}
+
+// PGHP is a Gatehouse/DMA $PGHP timestamp (message type 1), which stamps the
+// sentence after it.
+type PGHP struct {
+	// Time is the UTC time of reception it gives, to the millisecond.
+	Time time.Time
+	// Next is the checksum it declares for the sentences it stamps (the XOR
+	// of their checksums), -1 when not given (or 00).
+	Next int
+}
+
+// ParsePGHP reads the Gatehouse/DMA timestamp sentence
+// "$PGHP,1,yyyy,mm,dd,hh,mm,ss,ms,country,region,station,1,cksum-of-next"
+// as the Decoder does; body is the sentence without its checksum (see
+// Sentence.Body). An error is a *sensors.Error without Field (the Decoder
+// names the line there) whose Reason is sensors.ReasonUnsupported for
+// another message type, sensors.ReasonMalformed for fewer than 8 fields
+// after "$PGHP", and sensors.ReasonBadTime for a time field that is not a
+// number or a time that is not a date (see Date).
+func ParsePGHP(body []byte) (PGHP, error) {
 	var f [14][]byte
 	n := 0
 	rest := body
@@ -566,26 +655,23 @@ func (d *Decoder) decodePGHP(c *call, body []byte, l loc) {
 	}
 	// f[0] is "$PGHP".
 	if n < 2 || string(f[1]) != "1" {
-		c.errs = append(c.errs, errAt(sensors.ReasonUnsupported, l, "$PGHP message type %q not decoded", truncate(f[min(1, n-1)], 8)))
-		return
+		return PGHP{}, errPayload(sensors.ReasonUnsupported, "$PGHP message type %q not decoded", truncate(f[min(1, n-1)], 8))
 	}
 	if n < 9 {
-		c.errs = append(c.errs, errAt(sensors.ReasonMalformed, l, "$PGHP has %d fields, want 13", n-1))
-		return
+		return PGHP{}, errPayload(sensors.ReasonMalformed, "$PGHP has %d fields, want 13", n-1)
 	}
 	var v [7]int
 	for i := range v {
 		x, err := strconv.Atoi(string(f[2+i]))
 		if err != nil || x < 0 {
-			c.errs = append(c.errs, errAt(sensors.ReasonBadTime, l, "$PGHP time field %d %q is not a number", 2+i, truncate(f[2+i], 8)))
-			return
+			return PGHP{}, errPayload(sensors.ReasonBadTime, "$PGHP time field %d %q is not a number", 2+i, truncate(f[2+i], 8))
 		}
 		v[i] = x
 	}
-	t, ok := validDate(v[0], v[1], v[2], v[3], v[4], v[5], v[6]*int(time.Millisecond))
+	// Milliseconds over 999 are refused, as 1000 (v[6] × 10⁶ could overflow).
+	t, ok := Date(v[0], v[1], v[2], v[3], v[4], v[5], min(v[6], 1000)*int(time.Millisecond))
 	if !ok {
-		c.errs = append(c.errs, errAt(sensors.ReasonBadTime, l, "$PGHP time %04d-%02d-%02d %02d:%02d:%02d.%03d is not a date", v[0], v[1], v[2], v[3], v[4], v[5], v[6]))
-		return
+		return PGHP{}, errPayload(sensors.ReasonBadTime, "$PGHP time %04d-%02d-%02d %02d:%02d:%02d.%03d is not a date", v[0], v[1], v[2], v[3], v[4], v[5], v[6])
 	}
 	next := -1
 	if n >= 14 && len(f[13]) == 2 {
@@ -596,12 +682,14 @@ func (d *Decoder) decodePGHP(c *call, body []byte, l loc) {
 			next = int(b)
 		}
 	}
-	d.pghp = pghpState{set: true, t: t, received: c.received, nextCksum: next}
+	return PGHP{Time: t, Next: next}, nil
 }
 
-// validDate returns the UTC time of the fields when they name a real instant
-// (no normalisation: 24:00 or 31 April are refused).
-func validDate(y, mo, dd, h, mi, s, ns int) (time.Time, bool) {
+// Date returns the UTC time of the fields when they name a real instant, as
+// the Decoder judges the times of $PGHP sentences, AIS-catcher envelopes
+// and AIS base station reports: unlike time.Date, it does not normalise
+// (24:00 or 31 April are refused), and the year is 1–9999.
+func Date(y, mo, dd, h, mi, s, ns int) (time.Time, bool) {
 	if y < 1 || y > 9999 || mo < 1 || mo > 12 || dd < 1 || dd > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 59 || ns < 0 || ns >= int(time.Second) {
 		return time.Time{}, false
 	}

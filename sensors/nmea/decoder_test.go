@@ -643,3 +643,48 @@ func TestUnavailableVelocity(t *testing.T) {
 		t.Errorf("SART: %+v", c.dst)
 	}
 }
+
+// TestParseFunctions: the framing functions the importer shares with the
+// Decoder; their errors have no Field (the Decoder names the line).
+func TestParseFunctions(t *testing.T) {
+	line := `\g:1-2-1604,s:rORBCOMM008,c:1418169601,T:2014-12-10 00.00.01*37\!AIVDM,2,1,6,A,53@o0E000001Q0CG37U8u<Tp4q@D00000000000018330400000000000000,0*63`
+	tb, rest, err := ParseTagBlocks([]byte(line))
+	if err != nil || tb != (TagBlock{Time: time.Unix(1418169601, 0).UTC(), HasTime: true, Source: "rORBCOMM008", Group: "1604"}) || string(rest) != line[strings.IndexByte(line, '!'):] {
+		t.Fatalf("ParseTagBlocks: %+v %q %v", tb, rest, err)
+	}
+	s, err := ParseSentence(rest)
+	if err != nil || string(s.Text) != string(rest) || s.Checksum != 0x63 || !s.NAISTime.IsZero() || string(s.Body()) != string(rest[:len(rest)-3]) {
+		t.Fatalf("ParseSentence: %+v %v", s, err)
+	}
+	s, err = ParseSentence([]byte("!AIVDM,1,1,,A,403Ovl@000Htt<tSF0l4Q@100`Pq,0*28,d-109,S2105,t050056.00,T56.13718694,r003669946,1325394060,1325394001"))
+	if err != nil || string(s.Text) != "!AIVDM,1,1,,A,403Ovl@000Htt<tSF0l4Q@100`Pq,0*28" || !s.NAISTime.Equal(time.Unix(1325394060, 0)) {
+		t.Fatalf("ParseSentence (NAIS): %+v %v", s, err)
+	}
+	p, err := ParsePGHP([]byte("$PGHP,1,2010,6,11,11,46,11,390,231,45,992190934,1,2B"))
+	if err != nil || !p.Time.Equal(time.Date(2010, 6, 11, 11, 46, 11, 390e6, time.UTC)) || p.Next != 0x2B {
+		t.Fatalf("ParsePGHP: %+v %v", p, err)
+	}
+	tbErr := func(s string) error { _, _, err := ParseTagBlocks([]byte(s)); return err }
+	sErr := func(s string) error { _, err := ParseSentence([]byte(s)); return err }
+	pErr := func(s string) error { _, err := ParsePGHP([]byte(s)); return err }
+	for _, c := range []struct {
+		name   string
+		err    error
+		reason string
+		msg    string
+	}{
+		{"tag block unclosed", tbErr(`\c:1418169601*00`), sensors.ReasonMalformed, `tag block without its closing '\'`},
+		{"tag block c:", tbErr(`\c:0*69\`), sensors.ReasonBadTime, `tag block c:"0" is not a positive unix time`},
+		{"sentence start", sErr("AIVDM*00"), sensors.ReasonMalformed, `sentence starts with 'A', not '$' or '!'`},
+		{"sentence checksum", sErr("!AIVDM*00"), sensors.ReasonChecksum, "checksum 0x00, computed 0x57"},
+		{"PGHP type", pErr("$PGHP,2,x"), sensors.ReasonUnsupported, `$PGHP message type "2" not decoded`},
+		{"PGHP fields", pErr("$PGHP,1,2010,6,11"), sensors.ReasonMalformed, "$PGHP has 4 fields, want 13"},
+		// 76480200929599801 ms × 10⁶ overflows to 64 ns: refused, not taken for 11:46:11.000000064.
+		{"PGHP ms", pErr("$PGHP,1,2010,6,11,11,46,11,76480200929599801,231,45,992190934,1,2B"), sensors.ReasonBadTime, "$PGHP time 2010-06-11 11:46:11.76480200929599801 is not a date"},
+	} {
+		var se *sensors.Error
+		if !errors.As(c.err, &se) || se.Reason != c.reason || se.Field != "" || se.Msg != c.msg {
+			t.Errorf("%s: %#v, want %q %q", c.name, c.err, c.reason, c.msg)
+		}
+	}
+}

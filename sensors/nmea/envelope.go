@@ -84,7 +84,7 @@ func (d *Decoder) decodeEnvelope(c *call, e *envelope, line, env, msg int) {
 	for i, s := range e.NMEA {
 		l := l0
 		l.idx = i
-		b := trimSpace([]byte(s))
+		b := TrimSpace([]byte(s))
 		if len(b) == 0 {
 			c.errs = append(c.errs, errAt(sensors.ReasonMalformed, l, "empty sentence"))
 			continue
@@ -109,5 +109,5 @@ func parseRxTime(s string) (time.Time, bool) {
 		v[i] = n
 		p += w[i]
 	}
-	return validDate(v[0], v[1], v[2], v[3], v[4], v[5], 0)
+	return Date(v[0], v[1], v[2], v[3], v[4], v[5], 0)
 }
