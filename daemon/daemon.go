@@ -115,6 +115,8 @@ type Daemon struct {
 	saveMu   sync.Mutex
 	saveBusy atomic.Bool
 	saveWG   sync.WaitGroup
+	saveSeq  uint64 // the last snapshot taken (engine goroutine)
+	savedSeq uint64 // the last snapshot written (under saveMu)
 
 	brk       *broker.Broker
 	brokerURL string

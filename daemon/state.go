@@ -38,9 +38,8 @@ func (d *Daemon) saveState() error {
 	if err != nil {
 		return err
 	}
-	d.saveMu.Lock()
-	defer d.saveMu.Unlock()
-	return d.writeState(b)
+	d.saveSeq++
+	return d.writeStateOrdered(b, d.saveSeq)
 }
 
 // saveStateAsync encodes the snapshot on the engine goroutine (it must see
@@ -61,16 +60,32 @@ func (d *Daemon) saveStateAsync() error {
 		d.saveBusy.Store(false)
 		return err
 	}
+	d.saveSeq++
+	seq := d.saveSeq
 	d.saveWG.Add(1)
 	go func() {
 		defer d.saveWG.Done()
 		defer d.saveBusy.Store(false)
-		d.saveMu.Lock()
-		defer d.saveMu.Unlock()
-		if err := d.writeState(b); err != nil {
+		if err := d.writeStateOrdered(b, seq); err != nil {
 			d.log.Error("picture not saved", "err", err)
 		}
 	}()
+	return nil
+}
+
+// writeStateOrdered writes snapshot seq unless a later one has been written
+// already: a periodic save still on its way must not overwrite the one taken
+// at shutdown.
+func (d *Daemon) writeStateOrdered(b []byte, seq uint64) error {
+	d.saveMu.Lock()
+	defer d.saveMu.Unlock()
+	if seq <= d.savedSeq {
+		return nil
+	}
+	if err := d.writeState(b); err != nil {
+		return err
+	}
+	d.savedSeq = seq
 	return nil
 }
 
@@ -91,6 +106,8 @@ func (d *Daemon) encodeState() ([]byte, error) {
 }
 
 // writeState writes an encoded snapshot atomically; the caller holds saveMu.
+// (Snapshots are numbered on the engine goroutine, saveSeq; savedSeq, under
+// saveMu, is the latest written.)
 func (d *Daemon) writeState(b []byte) error {
 	tmp, err := os.CreateTemp(d.stateDir, "picture-*.tmp")
 	if err != nil {
