@@ -478,6 +478,7 @@ func (e *Engine) measure(s *Sensor, platform geo.LLA, r *sensors.Report, res *Re
 	res.Detections = len(r.Detections)
 	// Rotation from the sensor's local north to the frame's north.
 	var rot [2][2]float64
+	var ps *geo.PolarSensor // the sensor's plane, for the report's surface plots
 	for i := range r.Detections {
 		if r.Detections[i].Polar {
 			pe, pn, _ := e.frame.ToENU(platform)
@@ -485,6 +486,7 @@ func (e *Engine) measure(s *Sensor, platform geo.LLA, r *sensors.Report, res *Re
 			th := math.Atan2(qe-pe, qn-pn)
 			c, sn := math.Cos(th), math.Sin(th)
 			rot = [2][2]float64{{c, sn}, {-sn, c}}
+			ps = geo.NewPolarSensor(platform)
 			break
 		}
 	}
@@ -494,6 +496,16 @@ func (e *Engine) measure(s *Sensor, platform geo.LLA, r *sensors.Report, res *Re
 		// is the sensor's usual class.
 		m := measurement{Plot: Plot{Class: d.Class, ID: d.ID}, prior: s.Class}
 		var pos geo.LLA
+		var ze, zn, zu float64
+		placed := false // ze, zn, zu already hold the plot's place in the plane
+		if d.Polar && !d.HasElevation && !d.HasAlt {
+			// A plot on the sea surface, the common case: placed on the
+			// ellipsoid in ECEF, with no trip through geodetic coordinates.
+			if x, ok := ps.Surface(d.Range, d.Bearing); ok {
+				ze, zn, zu = e.frame.ECEFToENU(x)
+				placed = true
+			}
+		}
 		if d.Polar {
 			sr, sb := d.SigmaRange, d.SigmaBearing
 			if sr <= 0 {
@@ -508,7 +520,9 @@ func (e *Engine) measure(s *Sensor, platform geo.LLA, r *sensors.Report, res *Re
 			if d.HasAlt && !d.HasElevation {
 				targetAlt = d.Alt
 			}
-			pos = geo.PolarToLLA(platform, geo.Polar{Range: d.Range, Bearing: d.Bearing, Elevation: d.Elevation}, d.HasElevation, targetAlt)
+			if !placed {
+				pos = geo.PolarToLLA(platform, geo.Polar{Range: d.Range, Bearing: d.Bearing, Elevation: d.Elevation}, d.HasElevation, targetAlt)
+			}
 			ground := d.Range
 			if dh := platform.Alt - pos.Alt; math.Abs(dh) < d.Range {
 				ground = math.Sqrt(d.Range*d.Range - dh*dh)
@@ -553,7 +567,9 @@ func (e *Engine) measure(s *Sensor, platform geo.LLA, r *sensors.Report, res *Re
 				}
 			}
 		}
-		ze, zn, zu := e.frame.ToENU(pos)
+		if !placed {
+			ze, zn, zu = e.frame.ToENU(pos)
+		}
 		m.E, m.N = ze, zn
 		if d.HasVelocity {
 			c := d.Course * math.Pi / 180
