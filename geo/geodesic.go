@@ -110,6 +110,14 @@ func Bearing(a, b LLA) float64 {
 	return norm360(az * rad2deg)
 }
 
+// Inverse returns both the geodesic distance (m) and the initial bearing
+// (degrees, [0,360)) from a to b, as Distance and Bearing would, for the
+// price of one.
+func Inverse(a, b LLA) (dist, bearingDeg float64) {
+	s, az, _ := inverse(a.Lat, a.Lon, b.Lat, b.Lon)
+	return s, norm360(az * rad2deg)
+}
+
 // Destination returns the point reached from a after dist metres along the
 // initial bearing bearingDeg.
 //

@@ -161,3 +161,16 @@ func BenchmarkDestination(b *testing.B) {
 	}
 	_ = s
 }
+
+// Inverse gives exactly what Distance and Bearing give.
+func TestInverseIsDistanceAndBearing(t *testing.T) {
+	pts := []LLA{{26.07, -97.17, 0}, {25.9, -97.0, 0}, {48.3, -123.8, 0}, {48.3, -123.8, 0}, {-33, 151, 0}, {40, -74, 0}}
+	for _, a := range pts {
+		for _, b := range pts {
+			d, br := Inverse(a, b)
+			if d != Distance(a, b) || br != Bearing(a, b) {
+				t.Errorf("%v → %v: Inverse %v %v, Distance %v Bearing %v", a, b, d, br, Distance(a, b), Bearing(a, b))
+			}
+		}
+	}
+}

@@ -172,10 +172,9 @@ func Plan(asset geo.LLA, speed float64, delay time.Duration, target geo.LLA, vEa
 	if !finite(pt.Lat, pt.Lon) {
 		return GeoSolution{}, false
 	}
-	dist := geo.Distance(asset, pt)
-	crs := sol.CourseDeg
-	if dist > 0 {
-		crs = geo.Bearing(asset, pt)
+	dist, crs := geo.Inverse(asset, pt)
+	if dist == 0 {
+		crs = sol.CourseDeg
 	}
 	if !finite(dist, crs) {
 		return GeoSolution{}, false
