@@ -561,39 +561,7 @@ func startSecureMosquitto(t *testing.T, pki *testPKI) (plainURL, tlsURL string) 
 		// read the test's private temporary files.
 		conf.WriteString("user root\n")
 	}
-	confFile := filepath.Join(dir, "mosquitto.conf")
-	if err := os.WriteFile(confFile, []byte(conf.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(bin, "-c", confFile)
-	logf, err := os.Create(filepath.Join(dir, "mosquitto.log"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stdout, cmd.Stderr = logf, logf
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start mosquitto: %v", err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-		logf.Close()
-		if t.Failed() {
-			b, _ := os.ReadFile(logf.Name())
-			t.Logf("mosquitto configuration:\n%s\nmosquitto log:\n%s", conf.String(), b)
-		}
-	})
-	for _, port := range []int{plainPort, tlsPort} {
-		addr := "127.0.0.1:" + strconv.Itoa(port)
-		waitFor(t, 10*time.Second, func() error {
-			c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond)
-			if err != nil {
-				return fmt.Errorf("mosquitto not listening on %s: %v", addr, err)
-			}
-			c.Close()
-			return nil
-		})
-	}
+	runMosquitto(t, bin, dir, conf.String(), plainPort, tlsPort)
 	return "tcp://127.0.0.1:" + strconv.Itoa(plainPort), "ssl://127.0.0.1:" + strconv.Itoa(tlsPort)
 }
 

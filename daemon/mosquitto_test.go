@@ -46,8 +46,7 @@ func startMosquitto(t *testing.T) string {
 	bin := mosquittoPath(t)
 	dir := t.TempDir()
 	port := freePort(t)
-	conf := filepath.Join(dir, "mosquitto.conf")
-	text := fmt.Sprintf(`listener %d 127.0.0.1
+	runMosquitto(t, bin, dir, fmt.Sprintf(`listener %d 127.0.0.1
 allow_anonymous true
 persistence false
 max_queued_messages 100000
@@ -55,11 +54,20 @@ max_inflight_messages 0
 log_dest stderr
 log_type error
 log_type warning
-`, port)
-	if err := os.WriteFile(conf, []byte(text), 0o644); err != nil {
+`, port), port)
+	return "tcp://127.0.0.1:" + strconv.Itoa(port)
+}
+
+// runMosquitto writes conf to dir, runs mosquitto on it until the test ends
+// (showing the configuration and its log if the test failed), and waits
+// until it listens on every one of ports.
+func runMosquitto(t *testing.T, bin, dir, conf string, ports ...int) {
+	t.Helper()
+	confFile := filepath.Join(dir, "mosquitto.conf")
+	if err := os.WriteFile(confFile, []byte(conf), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(bin, "-c", conf)
+	cmd := exec.Command(bin, "-c", confFile)
 	logf, err := os.Create(filepath.Join(dir, "mosquitto.log"))
 	if err != nil {
 		t.Fatal(err)
@@ -74,19 +82,20 @@ log_type warning
 		logf.Close()
 		if t.Failed() {
 			b, _ := os.ReadFile(logf.Name())
-			t.Logf("mosquitto log:\n%s", b)
+			t.Logf("mosquitto configuration:\n%s\nmosquitto log:\n%s", conf, b)
 		}
 	})
-	addr := "127.0.0.1:" + strconv.Itoa(port)
-	waitFor(t, 10*time.Second, func() error {
-		c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond)
-		if err != nil {
-			return fmt.Errorf("mosquitto not listening on %s: %v", addr, err)
-		}
-		c.Close()
-		return nil
-	})
-	return "tcp://" + addr
+	for _, port := range ports {
+		addr := "127.0.0.1:" + strconv.Itoa(port)
+		waitFor(t, 10*time.Second, func() error {
+			c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond)
+			if err != nil {
+				return fmt.Errorf("mosquitto not listening on %s: %v", addr, err)
+			}
+			c.Close()
+			return nil
+		})
+	}
 }
 
 // The daemon against a real mosquitto: a radar report sequence for an

@@ -395,6 +395,38 @@ type lineReader struct {
 	buf     []byte
 }
 
+// eachLine reads a log line by line, as both importers do: it stops when ctx
+// ends, trims each line with trim, passes over empty ones, counts the rest
+// as read, skips those longer than the line limit as tooLong, and hands the
+// others to fn (valid until fn returns), stopping at fn's first error.
+func eachLine(ctx context.Context, r io.Reader, e *emitter, trim func([]byte) []byte, tooLong string, fn func(line []byte) error) error {
+	lr := newLineReader(r, 64<<10)
+	for n := 0; ; n++ {
+		if n&4095 == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
+		raw, long, err := lr.next()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		line := trim(raw)
+		if len(line) == 0 {
+			continue
+		}
+		e.res.Read++
+		if long {
+			e.res.skip(tooLong)
+			continue
+		}
+		if err := fn(line); err != nil {
+			return err
+		}
+	}
+}
+
 func newLineReader(r io.Reader, max int) *lineReader {
 	br, ok := r.(*bufio.Reader)
 	if !ok || br.Size() < max {

@@ -325,39 +325,20 @@ type nmeaImport struct {
 
 func importNMEA(ctx context.Context, r io.Reader, e *emitter) error {
 	st := &nmeaImport{e: e, clk: newClock(e.o, e.res), open: make(map[partKey]*group)}
-	lr := newLineReader(r, 64<<10)
-	for n := 0; ; n++ {
-		if n&4095 == 0 && ctx.Err() != nil {
-			return ctx.Err()
-		}
-		raw, tooLong, err := lr.next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return err
-		}
-		line := nmea.TrimSpace(raw)
-		if len(line) == 0 {
-			continue
-		}
-		e.res.Read++
-		if tooLong {
-			e.res.skip(skipTooLong)
-			continue
-		}
+	err := eachLine(ctx, r, e, nmea.TrimSpace, skipTooLong, func(line []byte) error {
 		l, reason := parseNMEALine(line)
 		if reason != "" {
 			e.res.skip(reason)
-			continue
+			return nil
 		}
 		if l.ignored {
 			e.res.Ignored++
 		}
 		l.text = append([]byte(nil), line...)
-		if err := st.add(l); err != nil {
-			return err
-		}
+		return st.add(l)
+	})
+	if err != nil {
+		return err
 	}
 	if len(st.held) > 0 {
 		if err := st.flushHeld(); err != nil {

@@ -3,7 +3,6 @@ package importer
 import (
 	"bytes"
 	"context"
-	"errors"
 	"io"
 	"time"
 
@@ -58,32 +57,14 @@ func importSBS(ctx context.Context, r io.Reader, e *emitter) error {
 	clk := newClock(e.o, e.res)
 	tp := adsb.NewSBSTimeParser(e.o.Location)
 	var held [][]byte
-	lr := newLineReader(r, 64<<10)
-	for n := 0; ; n++ {
-		if n&4095 == 0 && ctx.Err() != nil {
-			return ctx.Err()
-		}
-		raw, tooLong, err := lr.next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return err
-		}
-		// The same white space as around an NMEA log's lines (NUL included).
-		line := nmea.TrimSpace(bytes.TrimPrefix(raw, []byte("\ufeff")))
-		if len(line) == 0 {
-			continue
-		}
-		e.res.Read++
-		if tooLong {
-			e.res.skip(skipSBSLong)
-			continue
-		}
+	// The same white space as around an NMEA log's lines (NUL included),
+	// and a byte-order mark.
+	trim := func(raw []byte) []byte { return nmea.TrimSpace(bytes.TrimPrefix(raw, []byte("\ufeff"))) }
+	err := eachLine(ctx, r, e, trim, skipSBSLong, func(line []byte) error {
 		fix, src, reason := sbsLine(line, tp)
 		if reason != "" {
 			e.res.skip(reason)
-			continue
+			return nil
 		}
 		line = append([]byte(nil), line...)
 		t, deferred := clk.stamp(fix, src != "", src)
@@ -100,7 +81,7 @@ func importSBS(ctx context.Context, r io.Reader, e *emitter) error {
 				}
 				held = nil
 			}
-			continue
+			return nil
 		}
 		for k, h := range held {
 			if err := e.put(clk.heldTime(k, t), h, 1); err != nil {
@@ -108,9 +89,10 @@ func importSBS(ctx context.Context, r io.Reader, e *emitter) error {
 			}
 		}
 		held = nil
-		if err := e.put(t, line, 1); err != nil {
-			return err
-		}
+		return e.put(t, line, 1)
+	})
+	if err != nil {
+		return err
 	}
 	if len(held) > 0 {
 		if !clk.hasStart {
