@@ -58,19 +58,10 @@ func (d *Daemon) engineLoop(ctx context.Context) {
 		select {
 		case in := <-d.queue:
 			l.accept(in)
-			l.release(d.clock.Now().Add(-window))
-			l.flush()
-			l.arm(due, window)
 		case <-due.C:
 			l.armedAt = time.Time{}
-			l.release(d.clock.Now().Add(-window))
-			l.flush()
-			l.arm(due, window)
 		case <-tick.C:
 			l.expire()
-			l.release(d.clock.Now().Add(-window))
-			l.flush()
-			l.arm(due, window)
 		case <-ctx.Done():
 			d.closing.Store(true)
 			for {
@@ -91,6 +82,11 @@ func (d *Daemon) engineLoop(ctx context.Context) {
 			d.saveWG.Wait()
 			return
 		}
+		// Whatever woke the loop, what is due is applied now and its alerts
+		// handed on.
+		l.release(d.clock.Now().Add(-window))
+		l.flush()
+		l.arm(due, window)
 	}
 }
 
@@ -333,7 +329,7 @@ func (l *loop) apply(rep *sensors.Report) {
 	d.stats.reports.Add(1)
 	if len(res.Changed) > 0 {
 		// A track this report confirmed or named: its rules run now, not at
-		// the next whole second.
+		// the next round.
 		l.send(d.manager.EvaluateTracks(d.engine.Now(), d.engine, res.Changed))
 	}
 	applied := res.Detections
